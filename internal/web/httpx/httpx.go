@@ -1,0 +1,173 @@
+// Package httpx parses requests and writes responses: JSON, RFC 9457
+// problem documents, and the request context (id, principal).
+package httpx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"xinyong/internal/auth"
+	"xinyong/internal/errs"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+)
+
+// WithRequestID stores the request id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, keyRequestID, id)
+}
+
+// RequestID returns the request id, or "".
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+// WithPrincipal stores who is calling.
+func WithPrincipal(ctx context.Context, p auth.Principal) context.Context {
+	return context.WithValue(ctx, keyPrincipal, p)
+}
+
+// PrincipalOf returns the caller, the public when nobody signed in.
+func PrincipalOf(ctx context.Context) auth.Principal {
+	if p, ok := ctx.Value(keyPrincipal).(auth.Principal); ok {
+		return p
+	}
+	return auth.Public
+}
+
+// JSON writes v with status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// Problem is an RFC 9457 problem document with field-level details.
+type Problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail,omitempty"`
+	Instance  string            `json:"instance,omitempty"`
+	Code      string            `json:"code"`
+	RequestID string            `json:"request_id,omitempty"`
+	Errors    []errs.FieldError `json:"errors,omitempty"`
+}
+
+var titles = map[int]string{
+	400: "请求有误", 401: "未认证", 403: "无权访问", 404: "未找到", 405: "方法不允许", 409: "冲突",
+	413: "请求体过大", 415: "不支持的媒体类型", 429: "请求过于频繁", 500: "系统内部错误",
+}
+
+// Error writes err as application/problem+json and logs it once: 5xx at
+// Error with the cause, 4xx at Info.
+func Error(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	status := e.Kind.Status()
+	p := Problem{
+		Type:      "https://xinyong.local/problems/" + strings.ReplaceAll(e.Key, ".", "-"),
+		Title:     titles[status],
+		Status:    status,
+		Detail:    e.Message,
+		Instance:  r.URL.Path,
+		Code:      e.Key,
+		RequestID: RequestID(r.Context()),
+		Errors:    e.Fields,
+	}
+	attrs := []any{"request_id", p.RequestID, "method", r.Method, "path", r.URL.Path, "status", status, "code", e.Key, "actor", PrincipalOf(r.Context()).Actor()}
+	if status >= 500 {
+		slog.Error("request failed", append(attrs, "err", e.Error())...)
+	} else {
+		slog.Info("request refused", attrs...)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="xinyong"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// Decode reads a JSON body strictly: unknown fields, trailing data, a wrong
+// content type and oversized bodies are refused with a clear reason.
+func Decode(r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &errs.Error{Kind: errs.KindInvalid, Key: "request.content_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return errs.Invalid("request.json", "请求体只能包含一个 JSON 值")
+	}
+	if _, err := io.Copy(io.Discard, r.Body); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big):
+		return &errs.Error{Kind: errs.KindTooLarge, Key: "request.too_large", Message: fmt.Sprintf("请求体超过上限 %d 字节", big.Limit)}
+	case errors.Is(err, io.EOF):
+		return errs.Invalid("request.empty", "请求体不能为空")
+	case errors.As(err, &syn):
+		return errs.Invalid("request.json", fmt.Sprintf("JSON 格式错误（第 %d 字节附近）", syn.Offset))
+	case errors.As(err, &typ):
+		return errs.Invalid("request.json", "字段类型错误", errs.FieldError{Field: typ.Field, Reason: "应为 " + typ.Type.String() + " 类型"})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errs.Invalid("request.unknown_field", "包含未知字段", errs.FieldError{Field: f, Reason: "未知字段"})
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errs.Invalid("request.json", "JSON 不完整")
+	}
+	return errs.Invalid("request.json", "无法解析请求体："+err.Error())
+}
+
+// Limit parses a limit query parameter within [1, max], default def.
+func Limit(r *http.Request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, errs.Field("limit", fmt.Sprintf("limit 必须是 1 到 %d 之间的整数", max))
+	}
+	return n, nil
+}
+
+// Cursor parses an opaque numeric cursor parameter (0 when absent).
+func Cursor(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errs.Field(name, name+" 游标无效")
+	}
+	return n, nil
+}

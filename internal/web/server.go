@@ -1,0 +1,218 @@
+// Package web assembles the HTTP server: the API, the portal and console,
+// health probes and metrics, behind one middleware chain.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"xinyong/internal/auth"
+	"xinyong/internal/errs"
+	"xinyong/internal/store"
+	"xinyong/internal/web/api"
+	"xinyong/internal/web/httpx"
+	"xinyong/internal/web/metrics"
+)
+
+// SessionCookie is the name of the console session cookie.
+const SessionCookie = "xinyong_session"
+
+// Options configure the server.
+type Options struct {
+	API     api.Deps
+	Metrics *metrics.Registry
+	UI      http.Handler // portal and console; nil serves only the API
+	Ready   func(context.Context) error
+}
+
+// New returns the root handler.
+func New(o Options) http.Handler {
+	if o.Metrics == nil {
+		o.Metrics = metrics.New()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api.New(o.API))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.JSON(w, 200, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		err := o.API.Store.Ping(ctx)
+		if err == nil && o.Ready != nil {
+			err = o.Ready(ctx)
+		}
+		if err != nil {
+			httpx.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+		httpx.JSON(w, 200, map[string]string{"status": "ready"})
+	})
+	mux.Handle("GET /metrics", o.Metrics.Handler())
+	if o.UI != nil {
+		mux.Handle("/", o.UI)
+	}
+	// Middleware, outermost first: recover, request id + metrics + log,
+	// security headers, body limit, authentication.
+	var h http.Handler = mux
+	h = authenticate(o.API.Store, h)
+	h = limitBody(o.API.Config.MaxBodyBytes, o.API.Config.MaxUploadBytes, h)
+	h = securityHeaders(h)
+	h = observe(o.Metrics, h)
+	h = recoverPanics(h)
+	return h
+}
+
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				slog.Error("panic", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "panic", v)
+				httpx.Error(w, r, errs.Internal(nil))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = 200
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+var reqSeq struct {
+	sync.Mutex
+	n      uint64
+	prefix string
+}
+
+func nextRequestID() string {
+	reqSeq.Lock()
+	defer reqSeq.Unlock()
+	if reqSeq.prefix == "" {
+		reqSeq.prefix = auth.RandomString(4)
+	}
+	reqSeq.n++
+	return reqSeq.prefix + "-" + strconv.FormatUint(reqSeq.n, 36)
+}
+
+func observe(m *metrics.Registry, next http.Handler) http.Handler {
+	reqs := m.Counter("xinyong_http_requests_total", "HTTP requests by route group and status.", "group", "status")
+	dur := m.Histogram("xinyong_http_request_duration_seconds", "HTTP request latency.", metrics.DefBuckets, "group")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			id = nextRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		r = r.WithContext(httpx.WithRequestID(r.Context(), id))
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = 200
+		}
+		g := group(r.URL.Path)
+		reqs.Add(1, g, strconv.Itoa(sw.status))
+		dur.Observe(time.Since(start).Seconds(), g)
+		slog.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// group reduces a path to a low-cardinality label.
+func group(p string) string {
+	parts := strings.SplitN(strings.TrimPrefix(p, "/"), "/", 4)
+	if parts[0] == "api" && len(parts) >= 3 {
+		return "/api/v1/" + parts[2]
+	}
+	return "/" + parts[0]
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func limitBody(jsonMax, uploadMax int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			max := jsonMax
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				max = uploadMax
+			}
+			if r.ContentLength > max {
+				httpx.Error(w, r, &errs.Error{Kind: errs.KindTooLarge, Key: "request.too_large", Message: "请求体超过上限 " + strconv.FormatInt(max, 10) + " 字节"})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate resolves a Bearer token or a session cookie. A bad token is
+// refused at once; cookie sessions must send the CSRF token on unsafe API
+// methods (forms check it themselves).
+func authenticate(st *store.Store, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := auth.Public
+		if h := r.Header.Get("Authorization"); h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				httpx.Error(w, r, errs.Unauthenticated("auth.scheme", "Authorization 头应为 Bearer 令牌"))
+				return
+			}
+			var err error
+			p, err = st.TokenPrincipal(r.Context(), strings.TrimSpace(tok))
+			if err != nil {
+				httpx.Error(w, r, err)
+				return
+			}
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			if sp, err := st.Session(r.Context(), c.Value); err == nil {
+				p = sp
+				if strings.HasPrefix(r.URL.Path, "/api/") && unsafeMethod(r.Method) &&
+					subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(sp.CSRF)) != 1 {
+					httpx.Error(w, r, errs.Forbidden("auth.csrf", "缺少或错误的 CSRF 令牌"))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(r.Context(), p)))
+	})
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
