@@ -46,6 +46,18 @@ var (
 // Routes returns the route table.
 func Routes(d Deps) []Route {
 	h := &handlers{d}
+	var rs []Route
+	rs = append(rs, h.coreRoutes()...)
+	rs = append(rs, h.recordRoutes()...) // record_handlers.go (collection, publicity)
+	rs = append(rs, h.listRoutes()...)   // list_handlers.go (list types, entries, measures, boards)
+	rs = append(rs, h.checkRoutes()...)  // check_handlers.go (the check, feedback)
+	rs = append(rs, h.pushRoutes()...)   // push_handlers.go (subscriptions, deliveries)
+	rs = append(rs, h.remedyRoutes()...) // remedy_handlers.go (objections, repairs, commitments, reports)
+	rs = append(rs, h.webRoutes()...)    // report_handlers.go (credit report PDF, QR, verification)
+	return rs
+}
+
+func (h *handlers) coreRoutes() []Route {
 	return []Route{
 		{"GET", "/api/v1/openapi.json", anyone, "OpenAPI 3 描述文档", h.openapi},
 		{"GET", "/api/v1/me", signedIn, "当前调用者", h.me},

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"io"
 	"strconv"
 	"time"
 )
@@ -11,3 +13,5 @@ func isDate(s string) bool {
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

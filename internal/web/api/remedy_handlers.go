@@ -1,0 +1,5 @@
+package api
+
+func (h *handlers) remedyRoutes() []Route {
+	return nil
+}

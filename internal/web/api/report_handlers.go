@@ -1,0 +1,5 @@
+package api
+
+func (h *handlers) webRoutes() []Route {
+	return nil
+}
