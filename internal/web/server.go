@@ -76,7 +76,7 @@ func recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				slog.Error("panic", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "panic", v)
+				slog.Error("panic", "request_id", httpx.RequestID(r.Context()), "path", httpx.SafePath(r.URL.Path), "panic", v)
 				httpx.Error(w, r, errs.Internal(nil))
 			}
 		}()
@@ -140,7 +140,7 @@ func observe(m *metrics.Registry, next http.Handler) http.Handler {
 		g := group(r.URL.Path)
 		reqs.Add(1, g, strconv.Itoa(sw.status))
 		dur.Observe(time.Since(start).Seconds(), g)
-		slog.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur_ms", time.Since(start).Milliseconds())
+		slog.Debug("request", "request_id", id, "method", r.Method, "path", httpx.SafePath(r.URL.Path), "status", sw.status, "dur_ms", time.Since(start).Milliseconds())
 	})
 }
 

@@ -84,12 +84,12 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		Title:     titles[status],
 		Status:    status,
 		Detail:    e.Message,
-		Instance:  r.URL.Path,
+		Instance:  SafePath(r.URL.Path),
 		Code:      e.Key,
 		RequestID: RequestID(r.Context()),
 		Errors:    e.Fields,
 	}
-	attrs := []any{"request_id", p.RequestID, "method", r.Method, "path", r.URL.Path, "status", status, "code", e.Key, "actor", PrincipalOf(r.Context()).Actor()}
+	attrs := []any{"request_id", p.RequestID, "method", r.Method, "path", SafePath(r.URL.Path), "status", status, "code", e.Key, "actor", PrincipalOf(r.Context()).Actor()}
 	if status >= 500 {
 		slog.Error("request failed", append(attrs, "err", e.Error())...)
 	} else {
@@ -170,4 +170,28 @@ func Cursor(r *http.Request, name string) (int64, error) {
 		return 0, errs.Field(name, name+" 游标无效")
 	}
 	return n, nil
+}
+
+// SafePath masks anything in a path that looks like a personal identity
+// number (a run of 15 to 18 digits, possibly ending in X), so that logs and
+// problem documents never carry one in clear.
+func SafePath(p string) string {
+	b := []byte(p)
+	for i := 0; i < len(b); {
+		if b[i] < '0' || b[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && (b[j] >= '0' && b[j] <= '9' || (b[j] == 'X' || b[j] == 'x') && j > i) {
+			j++
+		}
+		if n := j - i; n >= 15 && n <= 18 {
+			for k := i + 4; k < j-4; k++ {
+				b[k] = '*'
+			}
+		}
+		i = j
+	}
+	return string(b)
 }
