@@ -138,40 +138,31 @@ type SubjectsResult struct {
 
 // LoadSubjects generates n subjects (about three organisations to one
 // person; every organisation gets a legal representative) and writes them
-// in batches.
+// in batches. Generation runs one batch ahead of the writer, on another core.
 func LoadSubjects(ctx context.Context, st *store.Store, g *Generator, p subject.Protector, mask func(string) string, n int, progress func(done int)) (SubjectsResult, error) {
+	const size = 20000
+	ch := make(chan genBatch, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ch)
+		for done := 0; done < n; {
+			b := g.batch(p, mask, min(size, n-done))
+			select {
+			case ch <- b:
+			case <-stop:
+				return
+			}
+			done += len(b.subs)
+		}
+	}()
 	var res SubjectsResult
-	const batch = 20000
-	for done := 0; done < n; {
-		size := min(batch, n-done)
-		persons := max(1, size/4)
-		if size == 1 {
-			persons = 0
-		}
-		subs := make([]subject.Subject, 0, size)
-		var rels []store.BulkRelation
-		for i := 0; i < persons; i++ {
-			s, _ := g.Person(p, mask)
-			subs = append(subs, s)
-		}
-		for len(subs) < size {
-			var rep int = -1
-			name := g.PersonName()
-			if persons > 0 {
-				rep = g.r.IntN(persons)
-				name = subs[rep].Name
-			}
-			o := g.Organisation(p, name)
-			subs = append(subs, o)
-			if rep >= 0 {
-				rels = append(rels, store.BulkRelation{Org: len(subs) - 1, Person: rep, Role: subject.RoleLegalRep, Start: o.RegisteredOn})
-			}
-		}
-		err := st.InTx(ctx, func(tx *store.Tx) error { return tx.BulkSubjects(subs, rels, "system:demo") })
-		if err != nil {
+	done := 0
+	for b := range ch {
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.BulkSubjects(b.subs, b.rels, "system:demo") }); err != nil {
 			return res, err
 		}
-		for _, s := range subs {
+		for _, s := range b.subs {
 			if s.Type == subject.TypeNatural {
 				res.Persons++
 			} else {
@@ -179,11 +170,44 @@ func LoadSubjects(ctx context.Context, st *store.Store, g *Generator, p subject.
 				res.Codes = append(res.Codes, s.Code)
 			}
 		}
-		res.Relations += len(rels)
-		done += size
+		res.Relations += len(b.rels)
+		done += len(b.subs)
 		if progress != nil {
 			progress(done)
 		}
 	}
-	return res, nil
+	return res, ctx.Err()
+}
+
+type genBatch struct {
+	subs []subject.Subject
+	rels []store.BulkRelation
+}
+
+// batch makes size subjects: a quarter persons, the rest organisations
+// whose legal representatives are drawn from those persons.
+func (g *Generator) batch(p subject.Protector, mask func(string) string, size int) genBatch {
+	persons := max(1, size/4)
+	if size == 1 {
+		persons = 0
+	}
+	b := genBatch{subs: make([]subject.Subject, 0, size)}
+	for i := 0; i < persons; i++ {
+		s, _ := g.Person(p, mask)
+		b.subs = append(b.subs, s)
+	}
+	for len(b.subs) < size {
+		rep := -1
+		name := g.PersonName()
+		if persons > 0 {
+			rep = g.r.IntN(persons)
+			name = b.subs[rep].Name
+		}
+		o := g.Organisation(p, name)
+		b.subs = append(b.subs, o)
+		if rep >= 0 {
+			b.rels = append(b.rels, store.BulkRelation{Org: len(b.subs) - 1, Person: rep, Role: subject.RoleLegalRep, Start: o.RegisteredOn})
+		}
+	}
+	return b
 }

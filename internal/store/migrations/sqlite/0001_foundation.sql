@@ -14,10 +14,10 @@ CREATE TABLE subjects (
   id INTEGER PRIMARY KEY,
   code TEXT NOT NULL UNIQUE,
   type TEXT NOT NULL,
-  uscc TEXT UNIQUE,
+  uscc TEXT,
   code_flag TEXT NOT NULL DEFAULT '',
   id_kind TEXT,
-  id_hash TEXT UNIQUE,
+  id_hash TEXT,
   id_enc TEXT,
   id_masked TEXT,
   name TEXT NOT NULL,
@@ -31,7 +31,9 @@ CREATE TABLE subjects (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
-CREATE INDEX subjects_name_norm ON subjects (name_norm);
+-- code is the USCC for organisations; persons are found by keyed hash. Name search is
+-- substring search, served by the in-memory index (a B-tree on the name cannot help).
+CREATE UNIQUE INDEX subjects_id_hash ON subjects (id_hash) WHERE id_hash IS NOT NULL;
 
 CREATE TABLE subject_names (
   id INTEGER PRIMARY KEY,
@@ -42,7 +44,6 @@ CREATE TABLE subject_names (
   recorded_at BIGINT NOT NULL
 );
 CREATE INDEX subject_names_subject ON subject_names (subject_id);
-CREATE INDEX subject_names_norm ON subject_names (name_norm);
 
 CREATE TABLE subject_legacy_ids (
   kind TEXT NOT NULL,
