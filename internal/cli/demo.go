@@ -21,6 +21,8 @@ type demoOptions struct {
 	Subjects    int
 	Seed        uint64
 	ExportCodes string
+	Records     int // credit records (licences and penalties), see demo_records.go
+	ListEntries int // red/black list entries, see demo_lists.go
 }
 
 func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -31,6 +33,8 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.IntVar(&o.Subjects, "subjects", 1000, "number of subjects to generate")
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed (same seed, same data)")
 	fs.StringVar(&o.ExportCodes, "export-codes", "", "write the generated organisations' USCCs to this file, one per line")
+	fs.IntVar(&o.Records, "records", 0, "number of credit records (licences and penalties) to submit over the demo subjects")
+	fs.IntVar(&o.ListEntries, "list-entries", 0, "number of red/black list entries to put the demo subjects on")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -68,6 +72,12 @@ func runDemo(ctx context.Context, e *env, o demoOptions, out io.Writer) error {
 	el := time.Since(start)
 	fmt.Fprintf(out, "已生成 %d 个组织、%d 个自然人、%d 条关联关系，用时 %.1fs（%.0f 主体/秒）\n",
 		res.Organisations, res.Persons, res.Relations, el.Seconds(), float64(res.Organisations+res.Persons)/el.Seconds())
+	if err := runDemoRecords(ctx, e, g, o.Records, out); err != nil {
+		return err
+	}
+	if err := runDemoLists(ctx, e, o.Seed, o.ListEntries, out); err != nil {
+		return err
+	}
 	if o.ExportCodes != "" {
 		f, err := os.Create(o.ExportCodes)
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 	"xinyong/internal/auth"
 	"xinyong/internal/config"
 	"xinyong/internal/demo"
+	"xinyong/internal/push/deliver"
+	"xinyong/internal/search"
 	"xinyong/internal/store"
 	"xinyong/internal/web"
 	"xinyong/internal/web/api"
@@ -67,7 +69,21 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err := ensureBootstrapToken(ctx, e.store, cfg.BootstrapToken); err != nil {
 		return err
 	}
+	// Webhook push (C9): runs until shutdown, stopped before the store closes.
+	pusher := deliver.New(e.store, deliver.Options{}) // registers its OnChange listener now
+	pushCtx, stopPush := context.WithCancel(ctx)
+	pushDone := make(chan struct{})
+	go func() { defer close(pushDone); pusher.Run(pushCtx) }()
+	defer func() { stopPush(); <-pushDone }()
 	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now}
+	if deps.Reports, err = api.LoadReportSigner(os.Getenv("XINYONG_REPORT_KEY"), cfg.DataDir); err != nil {
+		return err
+	}
+	deps.Search = search.Start(ctx, e.store, time.Second)
+	if deps.Engine, err = startCheckEngine(ctx, e.store); err != nil {
+		return err
+	}
+	defer deps.Engine.Close()
 	reg := metrics.New()
 	handler := web.New(web.Options{API: deps, Metrics: reg, UI: ui.New(ui.Deps{API: deps})})
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -120,7 +136,7 @@ func seedDemoIfEmpty(ctx context.Context, e *env, out io.Writer) error {
 	}
 	if n == 0 {
 		fmt.Fprintln(out, "正在生成演示数据 (seeding demo data)…")
-		if err := runDemo(ctx, e, demoOptions{Subjects: 1000, Seed: 1}, out); err != nil {
+		if err := runDemo(ctx, e, demoOptions{Subjects: 1000, Seed: 1, ListEntries: 120}, out); err != nil {
 			return err
 		}
 	}

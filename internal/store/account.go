@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"xinyong/internal/audit"
@@ -270,12 +271,24 @@ func (s *Store) TokenExists(ctx context.Context, secret string) (bool, error) {
 }
 
 // TokenPrincipal resolves a bearer token; expired and revoked ones fail.
+// Valid tokens are cached for tokenCacheTTL on this node (revocation on
+// this node drops them at once; other nodes notice within the TTL).
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Principal, error) {
+	hash := auth.HashToken(secret)
+	key := tokenCacheKey{s, hash}
+	now := s.Now()
+	if v, ok := tokenCache.Load(key); ok {
+		c := v.(tokenCacheEntry)
+		if now.Before(c.until) && now.Before(c.expires) {
+			return c.p, nil
+		}
+		tokenCache.Delete(key)
+	}
 	var p auth.Principal
 	var role string
 	var exp int64
 	var revoked sql.NullInt64
-	err := s.queryRow(ctx, `SELECT id, name, role, COALESCE(dept_code,''), can_unmask, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, auth.HashToken(secret)).
+	err := s.queryRow(ctx, `SELECT id, name, role, COALESCE(dept_code,''), can_unmask, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).
 		Scan(&p.TokenID, &p.Name, &role, &p.Dept, &p.CanUnmask, &exp, &revoked)
 	if err != nil {
 		return auth.Public, errs.Unauthenticated("auth.token", "API 令牌无效")
@@ -287,7 +300,33 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Princip
 		return auth.Public, errs.Unauthenticated("auth.token_expired", "API 令牌已过期")
 	}
 	p.Role = auth.Role(role)
+	tokenCache.Store(key, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
 	return p, nil
+}
+
+const tokenCacheTTL = 30 * time.Second
+
+var tokenCache sync.Map // tokenCacheKey -> tokenCacheEntry
+
+type tokenCacheKey struct {
+	s    *Store
+	hash string
+}
+
+type tokenCacheEntry struct {
+	p       auth.Principal
+	until   time.Time
+	expires time.Time
+}
+
+// forgetToken drops a token from this node's cache.
+func (s *Store) forgetToken(id int64) {
+	tokenCache.Range(func(k, v any) bool {
+		if k.(tokenCacheKey).s == s && v.(tokenCacheEntry).p.TokenID == id {
+			tokenCache.Delete(k)
+		}
+		return true
+	})
 }
 
 // Tokens lists tokens, optionally of one department.
@@ -322,6 +361,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64, actor string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("token.not_found", fmt.Sprintf("未找到有效的令牌 %d", id))
 		}
+		tx.AfterCommit(func() { s.forgetToken(id) })
 		return tx.Audit(audit.Event{Actor: actor, Action: "token.revoke", Object: fmt.Sprintf("token:%d", id)})
 	})
 }

@@ -9,8 +9,11 @@ import (
 
 	"xinyong/internal/auth"
 	"xinyong/internal/config"
+	"xinyong/internal/engine"
 	"xinyong/internal/errs"
 	"xinyong/internal/pii"
+	"xinyong/internal/report"
+	"xinyong/internal/search"
 	"xinyong/internal/store"
 	"xinyong/internal/web/httpx"
 )
@@ -21,6 +24,12 @@ type Deps struct {
 	Config config.Config
 	PII    *pii.Protector
 	Now    func() time.Time
+	// Search is the in-memory name index (nil: search runs in the store).
+	Search *search.Index
+	// Reports signs credit reports (nil: report issuing is unavailable).
+	Reports *report.Signer
+	// Engine is the in-memory check index (nil: the check is unavailable).
+	Engine *engine.Engine
 }
 
 type handlers struct{ Deps }

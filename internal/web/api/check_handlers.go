@@ -1,5 +1,338 @@
 package api
 
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"xinyong/internal/auth"
+	"xinyong/internal/check"
+	"xinyong/internal/errs"
+	"xinyong/internal/measure"
+	"xinyong/internal/store"
+	"xinyong/internal/subject"
+	"xinyong/internal/web/httpx"
+)
+
+var checkers = []auth.Role{auth.RoleOperator, auth.RoleSystem}
+
 func (h *handlers) checkRoutes() []Route {
+	return []Route{
+		{"GET", "/api/v1/check", checkers, "应查必查：核查主体在场景中适用的联合奖惩措施", h.checkOne},
+		{"POST", "/api/v1/checks", checkers, "批量核查（最多100个主体）", h.checkMany},
+		{"GET", "/api/v1/checks/{id}", checkers, "查看核查记录及反馈", h.getCheck},
+		{"POST", "/api/v1/checks/{id}/feedback", checkers, "执行反馈（逐项措施是否执行及原因）", h.checkFeedback},
+		{"GET", "/api/v1/checks/feedback-stats", operator, "各实施部门核查量、反馈率与逾期未反馈", h.feedbackStats},
+	}
+}
+
+// SubjectRef names the checked subject.
+type SubjectRef struct {
+	Code      string `json:"code"`
+	Name      string `json:"name,omitempty"`
+	Type      string `json:"type,omitempty"`
+	TypeLabel string `json:"type_label,omitempty"`
+}
+
+// CheckResponse is the answer of one check.
+type CheckResponse struct {
+	CheckID string     `json:"check_id"`
+	Found   bool       `json:"found"`
+	Subject SubjectRef `json:"subject"`
+	check.Answer
+}
+
+type checkQuery struct {
+	scenario measure.Scenario
+	asOf     time.Time
+	related  bool
+}
+
+var personCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXYZ"
+
+// checkCode validates a subject code for the check: a USCC with a correct
+// check character, or a person code (P + 17 characters).
+func checkCode(raw string, now time.Time) (string, string) {
+	code := strings.ToUpper(strings.TrimSpace(raw))
+	if code == "" {
+		return "", "请提供主体代码（统一社会信用代码或自然人主体编号）"
+	}
+	if len(code) == 18 && code[0] == 'P' {
+		for i := 1; i < 18; i++ {
+			if !strings.ContainsRune(personCodeChars, rune(code[i])) {
+				return "", "自然人主体编号格式错误：" + raw
+			}
+		}
+		return code, ""
+	}
+	v := subject.ValidateUSCC(code)
+	if !v.OK {
+		return "", "统一社会信用代码有误：" + v.Reason
+	}
+	return v.Normalized, ""
+}
+
+func (h *handlers) parseCheckQuery(scenario, asOf, related string) (checkQuery, error) {
+	var q checkQuery
+	now := h.Now()
+	sc, ok := measure.ScenarioByName(scenario)
+	if !ok {
+		if strings.TrimSpace(scenario) == "" {
+			return q, errs.Field("scenario", "请提供应用场景（如 政府采购 或 procurement）")
+		}
+		return q, errs.Field("scenario", "未知的应用场景："+scenario)
+	}
+	q.scenario, q.asOf = sc, now
+	if asOf != "" {
+		t, err := time.Parse(time.RFC3339, asOf)
+		if err != nil {
+			return q, errs.Field("as_of", "时间格式应为 RFC 3339，如 2025-06-01T12:00:00+08:00")
+		}
+		if t.After(now) {
+			return q, errs.Field("as_of", "核查时间不能晚于当前时间")
+		}
+		q.asOf = t
+	}
+	switch related {
+	case "", "false":
+	case "true":
+		q.related = true
+	default:
+		return q, errs.Field("related", "related 只能是 true 或 false")
+	}
+	return q, nil
+}
+
+func (h *handlers) engineReady() error {
+	if h.Engine == nil {
+		return errs.Internal(fmt.Errorf("check engine not configured"))
+	}
+	return nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// answer evaluates a check and prepares its log row.
+func (h *handlers) answer(p auth.Principal, code string, q checkQuery) (CheckResponse, store.CheckLog) {
+	a, snap := h.Engine.Check(code, q.scenario, q.asOf, q.related)
+	now := h.Now()
+	res := CheckResponse{CheckID: h.Engine.NewCheckID(now), Subject: SubjectRef{Code: code}, Answer: a}
+	l := store.CheckLog{ID: res.CheckID, At: now, Requester: p.Actor(), Dept: p.Dept, Subject: code, Scenario: q.scenario.Code, AsOf: q.asOf, RulesVersion: a.RulesVersion}
+	if snap != nil {
+		res.Found = true
+		res.Subject = SubjectRef{Code: snap.Code, Name: snap.Name, Type: snap.Type, TypeLabel: subject.Type(snap.Type).Label()}
+		l.SubjectID = snap.SubjectID
+	}
+	for _, d := range a.Measures {
+		l.Measures = append(l.Measures, d.Code)
+	}
+	return res, l
+}
+
+// send encodes v, logs the checks with the digest of the body durably and
+// only then writes the answer.
+func (h *handlers) send(ctx context.Context, w http.ResponseWriter, v any, logs []store.CheckLog) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return errs.Internal(err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	digest := hex.EncodeToString(sum[:])
+	for i := range logs {
+		logs[i].Digest = digest
+	}
+	if err := h.Engine.Log(ctx, logs...); err != nil {
+		return errs.Internal(fmt.Errorf("log check: %w", err))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Check-Digest", digest)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func (h *handlers) checkOne(w http.ResponseWriter, r *http.Request) error {
+	if err := h.engineReady(); err != nil {
+		return err
+	}
+	qv := r.URL.Query()
+	code, reason := checkCode(qv.Get("subject"), h.Now())
+	if reason != "" {
+		return errs.Field("subject", reason)
+	}
+	q, err := h.parseCheckQuery(qv.Get("scenario"), qv.Get("as_of"), qv.Get("related"))
+	if err != nil {
+		return err
+	}
+	res, l := h.answer(httpx.PrincipalOf(r.Context()), code, q)
+	return h.send(r.Context(), w, res, []store.CheckLog{l})
+}
+
+// ChecksInput is what POST /checks accepts.
+type ChecksInput struct {
+	Subjects []string `json:"subjects"`
+	Scenario string   `json:"scenario"`
+	AsOf     string   `json:"as_of"`
+	Related  bool     `json:"related"`
+}
+
+func (h *handlers) checkMany(w http.ResponseWriter, r *http.Request) error {
+	if err := h.engineReady(); err != nil {
+		return err
+	}
+	var in ChecksInput
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	if len(in.Subjects) == 0 || len(in.Subjects) > 100 {
+		return errs.Field("subjects", "一次核查 1 至 100 个主体")
+	}
+	related := ""
+	if in.Related {
+		related = "true"
+	}
+	q, err := h.parseCheckQuery(in.Scenario, in.AsOf, related)
+	if err != nil {
+		return err
+	}
+	var fe []errs.FieldError
+	codes := make([]string, len(in.Subjects))
+	for i, s := range in.Subjects {
+		code, reason := checkCode(s, h.Now())
+		if reason != "" {
+			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("subjects[%d]", i), Reason: reason})
+		}
+		codes[i] = code
+	}
+	if len(fe) > 0 {
+		return errs.Invalid("check.subjects", "主体代码有误", fe...)
+	}
+	p := httpx.PrincipalOf(r.Context())
+	items := make([]CheckResponse, len(codes))
+	logs := make([]store.CheckLog, len(codes))
+	for i, c := range codes {
+		items[i], logs[i] = h.answer(p, c, q)
+	}
+	return h.send(r.Context(), w, map[string]any{"items": items}, logs)
+}
+
+// ownCheck loads a logged check the caller may see: the operator every
+// check, an implementing system its department's.
+func (h *handlers) ownCheck(r *http.Request) (store.CheckLog, error) {
+	l, err := h.Store.CheckLogByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return l, err
+	}
+	if p := httpx.PrincipalOf(r.Context()); p.Role != auth.RoleOperator && p.Dept != l.Dept {
+		return l, errs.Forbidden("check.forbidden", "只能查看和反馈本部门的核查记录")
+	}
+	return l, nil
+}
+
+func (h *handlers) getCheck(w http.ResponseWriter, r *http.Request) error {
+	l, err := h.ownCheck(r)
+	if err != nil {
+		return err
+	}
+	fb, err := h.Store.CheckFeedback(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"check": l, "feedback": fb})
+	return nil
+}
+
+// FeedbackInput is what POST /checks/{id}/feedback accepts.
+type FeedbackInput struct {
+	Items []struct {
+		Measure string `json:"measure"`
+		Applied *bool  `json:"applied"`
+		Reason  string `json:"reason"`
+	} `json:"items"`
+}
+
+func (h *handlers) checkFeedback(w http.ResponseWriter, r *http.Request) error {
+	var in FeedbackInput
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	l, err := h.ownCheck(r)
+	if err != nil {
+		return err
+	}
+	if len(in.Items) == 0 || len(in.Items) > 200 {
+		return errs.Field("items", "请逐项反馈措施执行情况（1 至 200 项）")
+	}
+	returned := map[string]bool{}
+	for _, m := range l.Measures {
+		returned[m] = true
+	}
+	var fe []errs.FieldError
+	var items []store.Feedback
+	seen := map[string]bool{}
+	for i, it := range in.Items {
+		f := fmt.Sprintf("items[%d]", i)
+		reason := strings.TrimSpace(it.Reason)
+		switch {
+		case !returned[it.Measure]:
+			fe = append(fe, errs.FieldError{Field: f + ".measure", Reason: "该核查未返回此措施：" + it.Measure})
+		case seen[it.Measure]:
+			fe = append(fe, errs.FieldError{Field: f + ".measure", Reason: "措施重复：" + it.Measure})
+		case it.Applied == nil:
+			fe = append(fe, errs.FieldError{Field: f + ".applied", Reason: "须说明是否执行（true/false）"})
+		case !*it.Applied && reason == "":
+			fe = append(fe, errs.FieldError{Field: f + ".reason", Reason: "未执行的措施须说明原因"})
+		case len([]rune(reason)) > 500:
+			fe = append(fe, errs.FieldError{Field: f + ".reason", Reason: "原因不能超过500字"})
+		default:
+			items = append(items, store.Feedback{Measure: it.Measure, Applied: *it.Applied, Reason: reason})
+		}
+		seen[it.Measure] = true
+	}
+	if len(fe) > 0 {
+		return errs.Invalid("check.feedback", "执行反馈有误", fe...)
+	}
+	if err := h.Store.SaveFeedback(r.Context(), l, items, httpx.PrincipalOf(r.Context()).Actor()); err != nil {
+		return err
+	}
+	fb, err := h.Store.CheckFeedback(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"check_id": l.ID, "feedback": fb, "complete": len(fb) >= len(l.Measures)})
+	return nil
+}
+
+func (h *handlers) feedbackStats(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	now := h.Now()
+	from := now.AddDate(0, 0, -90)
+	if v := q.Get("since"); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, time.FixedZone("CST", 8*3600))
+		if err != nil {
+			return errs.Field("since", "日期格式应为 YYYY-MM-DD")
+		}
+		from = t
+	}
+	days := 5
+	if v := q.Get("overdue_days"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d", &days); err != nil || days < 0 || days > 365 || fmt.Sprint(days) != v {
+			return errs.Field("overdue_days", "逾期天数应为 0 至 365 的整数")
+		}
+	}
+	stats, err := h.Store.FeedbackStats(r.Context(), from, now.AddDate(0, 0, -days))
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"since": from, "overdue_days": days, "items": stats})
 	return nil
 }

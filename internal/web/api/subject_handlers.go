@@ -47,7 +47,7 @@ func (h *handlers) searchSubjects(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	subs, err := h.Store.SearchSubjects(r.Context(), q, after, limit)
+	subs, err := h.FindSubjects(r.Context(), q, after, limit)
 	if err != nil {
 		return err
 	}

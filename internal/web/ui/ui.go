@@ -58,9 +58,21 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/login", s.wrap(s.loginSubmit))
 	mux.HandleFunc("POST /console/logout", s.wrap(s.logout))
 	mux.HandleFunc("GET /console", s.wrap(s.console))
-	mux.HandleFunc("/", s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		return errs.NotFound("page.not_found", "您访问的页面不存在")
-	}))
+	mux.HandleFunc("GET /verify", s.wrap(s.verifyForm))
+	mux.HandleFunc("POST /verify", s.wrap(s.verifyUpload))
+	mux.HandleFunc("GET /rights", s.wrap(s.rights))
+	mux.HandleFunc("GET /console/departments", s.wrap(s.departmentList))
+	mux.HandleFunc("POST /console/departments", s.wrap(s.departmentCreate))
+	mux.HandleFunc("GET /console/departments/{code}/edit", s.wrap(s.departmentEdit))
+	mux.HandleFunc("POST /console/departments/{code}", s.wrap(s.departmentUpdate))
+	mux.HandleFunc("GET /console/users", s.wrap(s.userList))
+	mux.HandleFunc("POST /console/users", s.wrap(s.userCreate))
+	mux.HandleFunc("GET /console/tokens", s.wrap(s.tokenList))
+	mux.HandleFunc("POST /console/tokens", s.wrap(s.tokenCreate))
+	mux.HandleFunc("POST /console/tokens/{id}/revoke", s.wrap(s.tokenRevoke))
+	mux.HandleFunc("GET /console/audit", s.wrap(s.auditLog))
+	mux.HandleFunc("POST /console/audit/verify", s.wrap(s.auditVerify))
+	mux.HandleFunc("/", s.wrap(notFound))
 }
 
 var funcs = template.FuncMap{
@@ -151,7 +163,7 @@ func (s *server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 		e := errs.As(err)
 		status := e.Kind.Status()
 		if status >= 500 {
-			slog.Error("page failed", "path", r.URL.Path, "err", err, "request_id", httpx.RequestID(r.Context()))
+			slog.Error("page failed", "path", httpx.SafePath(r.URL.Path), "err", err, "request_id", httpx.RequestID(r.Context()))
 		}
 		if e.Kind == errs.KindUnauthenticated && r.Method == http.MethodGet {
 			http.Redirect(w, r, "/console/login?next="+r.URL.RequestURI(), http.StatusSeeOther)

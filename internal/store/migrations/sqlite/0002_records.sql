@@ -20,6 +20,9 @@ CREATE TABLE batches (
   report TEXT NOT NULL DEFAULT '',
   submitted_by TEXT NOT NULL,
   created_at BIGINT NOT NULL,
+  mode TEXT NOT NULL DEFAULT 'default',
+  status TEXT NOT NULL DEFAULT 'committed',
+  catalog_version INTEGER NOT NULL DEFAULT 0,
   UNIQUE (dept, idempotency_key)
 );
 
@@ -50,11 +53,15 @@ CREATE TABLE records (
   published_at BIGINT,
   revoked_at BIGINT,
   superseded_at BIGINT,
+  revoke_reason TEXT NOT NULL DEFAULT '',
+  review_note TEXT NOT NULL DEFAULT '',
+  reviewed_by TEXT NOT NULL DEFAULT '',
+  reviewed_at BIGINT,
   UNIQUE (dept, type, doc_no, version)
 );
 CREATE INDEX records_subject ON records (subject_id, is_current);
 CREATE INDEX records_public ON records (type, is_current, state, decision_date);
-CREATE INDEX records_dept ON records (dept, type, received_at);
+CREATE INDEX records_review ON records (dept, state) WHERE state = 'pending_review';
 
 CREATE TABLE calendar_days (
   day TEXT NOT NULL PRIMARY KEY,

@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"xinyong/internal/auth"
+	"xinyong/internal/config"
+	"xinyong/internal/demo"
+	"xinyong/internal/engine"
+	"xinyong/internal/list"
+	"xinyong/internal/store"
+	"xinyong/internal/subject"
+	"xinyong/internal/web"
+	"xinyong/internal/web/api"
+)
+
+func init() { benchCommands["check"] = benchCheck }
+
+// benchCheck seeds (or reuses) a store with subjects and active list
+// entries, serves the real API in process and runs wrk against the check
+// with random subject codes and, in the same run, against a bare net/http
+// handler returning a fixed JSON body of similar size.
+func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
+	cfg := config.Defaults()
+	fs := newFlags("bench check", "核查性能基准：准备主体与名单数据，启动服务，用 wrk 压测 /api/v1/check 并与最简 net/http 处理器对比", errOut)
+	cfg.Bind(fs, false)
+	subjects := fs.Int("subjects", 1000000, "subjects to have in the store (generated if fewer)")
+	entries := fs.Int("entries", 100000, "active list entries to have (generated if fewer)")
+	conns := fs.Int("connections", 64, "wrk connections")
+	threads := fs.Int("threads", 2, "wrk threads")
+	dur := fs.Duration("duration", 20*time.Second, "wrk duration per target")
+	scenario := fs.String("scenario", "政府采购", "scenario checked")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the check run to this file")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		return errors.New("未找到 wrk：请先安装（Debian: apt-get install -y wrk）")
+	}
+	e, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if err := benchSeed(ctx, e, *subjects, *entries, out); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	eng, err := engine.Start(ctx, e.store, engine.Options{})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	fmt.Fprintf(out, "核查索引：%d 个主体，加载用时 %.1fs\n", eng.Size(), time.Since(t0).Seconds())
+	_, secret, err := e.store.CreateToken(ctx, store.Token{Name: "bench check", Role: auth.RoleSystem, Dept: "ggzy"}, "", "system:bench")
+	if err != nil {
+		return err
+	}
+	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now, Engine: eng}
+	checkURL, stopCheck, err := serveBench(web.New(web.Options{API: deps}))
+	if err != nil {
+		return err
+	}
+	defer stopCheck()
+
+	work, err := os.MkdirTemp("", "xinyong-bench-check-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	codes := eng.Codes(200000)
+	if err := os.WriteFile(filepath.Join(work, "codes.txt"), []byte(strings.Join(codes, "\n")+"\n"), 0o600); err != nil {
+		return err
+	}
+	sample, err := benchSample(checkURL, secret, codes, *scenario, eng)
+	if err != nil {
+		return err
+	}
+	bareURL, stopBare, err := serveBench(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(sample)
+	}))
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+	script := filepath.Join(work, "check.lua")
+	if err := os.WriteFile(script, []byte(fmt.Sprintf(luaScript, filepath.Join(work, "codes.txt"), urlQueryEscape(*scenario))), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "样本应答 %d 字节；wrk -t%d -c%d -d%s\n", len(sample), *threads, *conns, *dur)
+
+	logged0, err := e.store.CheckLogCount(ctx)
+	if err != nil {
+		return err
+	}
+	bare, err := runWrk(ctx, wrk, *threads, *conns, *dur, bareURL+"/", "", "")
+	if err != nil {
+		return err
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	chk, err := runWrk(ctx, wrk, *threads, *conns, *dur, checkURL, script, secret)
+	if *profile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		return err
+	}
+	logged1, err := e.store.CheckLogCount(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "bare net/http : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", bare.rps, bare.p50, bare.p99, bare.requests, bare.non2xx)
+	fmt.Fprintf(out, "check         : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", chk.rps, chk.p50, chk.p99, chk.requests, chk.non2xx)
+	fmt.Fprintf(out, "checks durably logged during the run: %d (wrk completed %d)\n", logged1-logged0, chk.requests)
+	fmt.Fprintf(out, "ratio check/bare: %.2f\n", chk.rps/bare.rps)
+	return nil
+}
+
+// benchSeed brings the store to the wanted numbers of subjects and active
+// entries through the bulk paths, reusing what is there.
+func benchSeed(ctx context.Context, e *env, subjects, entries int, out io.Writer) error {
+	if err := demo.LoadDepartments(ctx, e.store); err != nil {
+		return err
+	}
+	have, err := e.store.SubjectCount(ctx)
+	if err != nil {
+		return err
+	}
+	if missing := subjects - int(have); missing > 0 {
+		head, tail := e.cfg.MaskHeadTail()
+		g := demo.NewGenerator(uint64(time.Now().UnixNano()), e.store.Now())
+		bar := newProgress(out, "主体", missing)
+		t0 := time.Now()
+		_, err := demo.LoadSubjects(ctx, e.store, g, e.pii, func(s string) string { return subject.MaskID(s, head, tail) }, missing, bar.set)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "已生成 %d 个主体，用时 %.1fs\n", missing, time.Since(t0).Seconds())
+	}
+	active, err := e.store.Entries(ctx, store.EntryFilter{State: list.Active, Today: list.Day(time.Now())}, 0, entries)
+	if err != nil {
+		return err
+	}
+	if missing := entries - len(active); missing > 0 {
+		bar := newProgress(out, "名单条目", missing)
+		t0 := time.Now()
+		// About one in seven generated entries is exited: ask for more.
+		res, err := demo.LoadListEntries(ctx, e.store, uint64(time.Now().UnixNano()), missing*8/7+1, e.store.Now(), bar.set)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "已生成名单条目：在列 %d、已移出 %d，用时 %.1fs\n", res.Active, res.Exited, time.Since(t0).Seconds())
+	}
+	return nil
+}
+
+func serveBench(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// benchSample fetches one real answer for a random code (as most checked
+// subjects are, it is usually unlisted) as the bare handler's fixed body.
+func benchSample(base, token string, codes []string, scenario string, eng *engine.Engine) ([]byte, error) {
+	code := codes[len(codes)/2]
+	req, _ := http.NewRequest("GET", base+"/api/v1/check?subject="+code+"&scenario="+urlQueryEscape(scenario), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return nil, fmt.Errorf("sample check: %d %s", res.StatusCode, b)
+	}
+	return b, err
+}
+
+func urlQueryEscape(s string) string { return (&urlValues{}).escape(s) }
+
+type urlValues struct{}
+
+func (urlValues) escape(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+const luaScript = `
+local codes = {}
+for line in io.lines("%s") do codes[#codes + 1] = line end
+math.randomseed(os.time())
+request = function()
+  local c = codes[math.random(#codes)]
+  return wrk.format("GET", "/api/v1/check?subject=" .. c .. "&scenario=%s")
+end
+`
+
+type wrkResult struct {
+	rps, p50, p99    float64
+	requests, non2xx int64
+}
+
+var (
+	reRPS    = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	reReqs   = regexp.MustCompile(`(\d+) requests in`)
+	reNon2xx = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	rePct    = regexp.MustCompile(`(?m)^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\b`)
+)
+
+func runWrk(ctx context.Context, wrk string, threads, conns int, dur time.Duration, url, script, token string) (wrkResult, error) {
+	args := []string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(dur.Seconds())) + "s", "--latency"}
+	if script != "" {
+		args = append(args, "-s", script)
+	}
+	if token != "" {
+		args = append(args, "-H", "Authorization: Bearer "+token)
+	}
+	outB, err := exec.CommandContext(ctx, wrk, append(args, url)...).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk: %w\n%s", err, outB)
+	}
+	o := string(outB)
+	var r wrkResult
+	if m := reRPS.FindStringSubmatch(o); m != nil {
+		r.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := reReqs.FindStringSubmatch(o); m != nil {
+		r.requests, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	if m := reNon2xx.FindStringSubmatch(o); m != nil {
+		r.non2xx, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	for _, m := range rePct.FindAllStringSubmatch(o, -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		switch m[3] {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		if m[1] == "50" {
+			r.p50 = v
+		} else {
+			r.p99 = v
+		}
+	}
+	if r.rps == 0 {
+		return r, fmt.Errorf("wrk output not understood:\n%s", o)
+	}
+	return r, nil
+}

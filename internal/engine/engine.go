@@ -1,0 +1,319 @@
+// Package engine keeps the in-memory index the check is answered from: one
+// immutable snapshot per subject in sharded maps, and the immutable rule set
+// behind an atomic pointer. It is built from the store at start and kept
+// consistent with committed changes: changes committed on this node are
+// applied at once (Store.OnChange → a background refresher), changes of
+// other nodes by tailing the change feed every TailInterval.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"xinyong/internal/check"
+	"xinyong/internal/list"
+	"xinyong/internal/measure"
+	"xinyong/internal/store"
+)
+
+// Options tune the engine.
+type Options struct {
+	TailInterval time.Duration // default 200ms
+	BuildBatch   int64         // subjects per load query at build, default 50000
+	MaxLogBatch  int           // checks per group commit, default 2000
+	// RedCheckYears is how far back red-list cross-checks look for negative
+	// records (default list.DefaultRedCheckYears).
+	RedCheckYears int
+}
+
+const shardCount = 256
+
+type slot struct {
+	snap *check.Snapshot
+	seq  int64 // change-feed position the snapshot reflects at least
+}
+
+type shard struct {
+	mu sync.RWMutex
+	m  map[string]slot
+}
+
+type refreshReq struct {
+	id  int64
+	seq int64
+}
+
+// Engine is the in-memory check index of one node.
+type Engine struct {
+	st      *store.Store
+	o       Options
+	rules   atomic.Pointer[check.RuleSet]
+	shards  [shardCount]shard
+	seed    maphash.Seed
+	refresh chan refreshReq
+	rebuild chan struct{}
+	reload  chan struct{}
+	lastSeq atomic.Int64
+	logc    chan logReq
+	idPre   string
+	idSeq   atomic.Uint64
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	size    atomic.Int64
+}
+
+// Start builds the index from the store (seeding the rule tables on first
+// start) and starts the background refresher, tailer and check logger.
+func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
+	if o.TailInterval <= 0 {
+		o.TailInterval = 200 * time.Millisecond
+	}
+	if o.BuildBatch <= 0 {
+		o.BuildBatch = 50000
+	}
+	if o.MaxLogBatch <= 0 {
+		o.MaxLogBatch = 2000
+	}
+	if o.RedCheckYears <= 0 {
+		o.RedCheckYears = list.DefaultRedCheckYears
+	}
+	e := &Engine{st: st, o: o, seed: maphash.MakeSeed(), refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
+		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix()}
+	for i := range e.shards {
+		e.shards[i].m = map[string]slot{}
+	}
+	if err := st.SeedRules(ctx, list.Seed(), measure.Seed()); err != nil {
+		return nil, fmt.Errorf("seed rules: %w", err)
+	}
+	if err := e.loadRules(ctx); err != nil {
+		return nil, err
+	}
+	seq, err := st.LastChangeSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.lastSeq.Store(seq)
+	if err := e.build(ctx, seq); err != nil {
+		return nil, err
+	}
+	st.OnChange(e.onChange)
+	bg, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	e.wg.Add(3)
+	go func() { defer e.wg.Done(); e.refresher(bg) }()
+	go func() { defer e.wg.Done(); e.tailer(bg) }()
+	go func() { defer e.wg.Done(); e.logger(bg) }()
+	return e, nil
+}
+
+// Close stops the background work; pending check logs are flushed first.
+func (e *Engine) Close() {
+	e.cancel()
+	e.wg.Wait()
+}
+
+// Rules returns the current rule set.
+func (e *Engine) Rules() *check.RuleSet { return e.rules.Load() }
+
+// RedCheckYears is the configured cross-check span for red lists.
+func (e *Engine) RedCheckYears() int { return e.o.RedCheckYears }
+
+// Size returns how many subjects are indexed.
+func (e *Engine) Size() int64 { return e.size.Load() }
+
+// Lookup returns the snapshot of a subject code, nil when unknown.
+func (e *Engine) Lookup(code string) *check.Snapshot {
+	sh := e.shard(code)
+	sh.mu.RLock()
+	s := sh.m[code]
+	sh.mu.RUnlock()
+	return s.snap
+}
+
+func (e *Engine) shard(code string) *shard {
+	return &e.shards[maphash.String(e.seed, code)%shardCount]
+}
+
+func (e *Engine) put(s *check.Snapshot, seq int64) {
+	sh := e.shard(s.Code)
+	sh.mu.Lock()
+	old, ok := sh.m[s.Code]
+	if !ok || seq >= old.seq {
+		sh.m[s.Code] = slot{s, seq}
+	}
+	sh.mu.Unlock()
+	if !ok {
+		e.size.Add(1)
+	}
+}
+
+// Check evaluates one check from memory.
+func (e *Engine) Check(code string, sc measure.Scenario, asOf time.Time, related bool) (check.Answer, *check.Snapshot) {
+	s := e.Lookup(code)
+	in := check.Input{Subject: s, Scenario: sc, AsOf: asOf, Rules: e.Rules()}
+	if related && s != nil && len(s.Persons) > 0 {
+		in.Related = make([]*check.Snapshot, len(s.Persons))
+		for i, p := range s.Persons {
+			in.Related[i] = e.Lookup(p.Code)
+		}
+	}
+	return check.Evaluate(in), s
+}
+
+func (e *Engine) loadRules(ctx context.Context) error {
+	types, ms, version, err := e.st.Rules(ctx)
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	e.rules.Store(check.NewRuleSet(version, types, ms))
+	return nil
+}
+
+// build loads every subject's snapshot in id ranges.
+func (e *Engine) build(ctx context.Context, seq int64) error {
+	maxID, err := e.st.MaxSubjectID(ctx)
+	if err != nil {
+		return err
+	}
+	for lo := int64(1); lo <= maxID; lo += e.o.BuildBatch {
+		snaps, err := e.st.Snapshots(ctx, lo, lo+e.o.BuildBatch-1)
+		if err != nil {
+			return fmt.Errorf("build index: %w", err)
+		}
+		for _, s := range snaps {
+			e.put(s, seq)
+		}
+	}
+	return nil
+}
+
+// onChange runs in the committing goroutine: it only queues work.
+func (e *Engine) onChange(c store.Change) {
+	switch {
+	case c.Kind == store.KindRulesChanged:
+		signal(e.reload)
+	case c.SubjectID != 0:
+		select {
+		case e.refresh <- refreshReq{c.SubjectID, c.Seq}:
+		default:
+			signal(e.rebuild) // queue full: fall back to a rebuild
+		}
+	case strings.Contains(c.Kind, "bulk"):
+		signal(e.rebuild)
+	}
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+func (e *Engine) refresher(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.reload:
+			if err := e.loadRules(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error("check index: reload rules", "err", err)
+			}
+		case <-e.rebuild:
+			seq, err := e.st.LastChangeSeq(ctx)
+			if err == nil {
+				err = e.build(ctx, seq)
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error("check index: rebuild", "err", err)
+			}
+		case r := <-e.refresh:
+			e.refreshSubject(ctx, r, true)
+		}
+	}
+}
+
+// refreshSubject reloads one subject and, for an organisation, the persons
+// its entries bind (before and after), whose snapshots show those entries.
+func (e *Engine) refreshSubject(ctx context.Context, r refreshReq, follow bool) {
+	s, err := e.st.SnapshotByID(ctx, r.id)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			slog.Error("check index: refresh", "subject_id", r.id, "err", err)
+		}
+		return
+	}
+	old := e.Lookup(s.Code)
+	e.put(s, r.seq)
+	if !follow {
+		return
+	}
+	seen := map[int64]bool{}
+	for _, sn := range []*check.Snapshot{old, s} {
+		if sn == nil {
+			continue
+		}
+		for _, en := range sn.Entries {
+			for _, p := range en.Persons {
+				if !seen[p.SubjectID] {
+					seen[p.SubjectID] = true
+					e.refreshSubject(ctx, refreshReq{p.SubjectID, r.seq}, false)
+				}
+			}
+		}
+	}
+}
+
+// tailer follows the change feed for changes committed by other nodes.
+func (e *Engine) tailer(ctx context.Context) {
+	t := time.NewTicker(e.o.TailInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			cs, err := e.st.Changes(ctx, e.lastSeq.Load(), 1000)
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					slog.Error("check index: tail changes", "err", err)
+				}
+				break
+			}
+			for _, c := range cs {
+				e.onChange(c)
+				e.lastSeq.Store(c.Seq)
+			}
+			if len(cs) < 1000 {
+				break
+			}
+		}
+	}
+}
+
+// Codes returns up to n indexed subject codes in no particular order (for
+// benchmarks and smoke tests).
+func (e *Engine) Codes(n int) []string {
+	out := make([]string, 0, n)
+	for i := range e.shards {
+		sh := &e.shards[i]
+		sh.mu.RLock()
+		for c := range sh.m {
+			if len(out) >= n {
+				break
+			}
+			out = append(out, c)
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package record
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"xinyong/internal/calendar"
+	"xinyong/internal/catalog"
+	"xinyong/internal/errs"
+	"xinyong/internal/publicity"
+)
+
+// Env is what building a record needs besides the row: the working-day
+// calendar and the publicity rules in force.
+type Env struct {
+	Calendar *calendar.Calendar
+	Rules    []publicity.Rule
+}
+
+// Draft is a validated row turned into the facts of a record version.
+type Draft struct {
+	Row             catalog.Row
+	Severity        catalog.Severity
+	DecisionDate    string
+	ValidTo         string
+	PublicityMinEnd string
+	PublicityEnd    string
+	Content         string // canonical JSON of the row's values
+	ContentHash     string
+	Flags           []string
+	Warnings        []errs.FieldError
+}
+
+// Build derives a draft from a validated row of type t: severity, publicity
+// window (rules keyed by the decision date; per-type overrides win), content
+// and its hash. A row that asked for a 公示截止期 outside the rule's window is
+// clamped into it and warned about.
+func Build(t *catalog.Type, row catalog.Row, env Env) Draft {
+	d := Draft{Row: row, Severity: t.SeverityOf(row)}
+	if t.Nature != catalog.NatureBad {
+		d.Severity = catalog.SeverityNone
+	}
+	if !row.DecisionDate.IsZero() {
+		d.DecisionDate = row.DecisionDate.Format("2006-01-02")
+	}
+	switch {
+	case row.OpenEnded:
+		d.ValidTo = catalog.OpenEndedDate
+	case !row.ValidTo.IsZero():
+		d.ValidTo = row.ValidTo.Format("2006-01-02")
+	}
+	until := ""
+	if !row.PublicityUntil.IsZero() {
+		until = row.PublicityUntil.Format("2006-01-02")
+	}
+	switch t.PublicityRule {
+	case catalog.PublicityNegativeWindow:
+		d.window(t, until, env)
+	case catalog.PublicityValidPeriod, catalog.PublicityListPeriod:
+		d.PublicityEnd = until
+		if d.PublicityEnd == "" && d.ValidTo != catalog.OpenEndedDate {
+			d.PublicityEnd = d.ValidTo
+		}
+	}
+	d.Content, d.ContentHash = Canonical(row.Values)
+	return d
+}
+
+func (d *Draft) window(t *catalog.Type, until string, env Env) {
+	dec, err := calendar.ParseDate(d.DecisionDate)
+	if err != nil {
+		d.PublicityEnd = until
+		d.Flags = append(d.Flags, FlagNoRule)
+		return
+	}
+	sev := publicity.Severity(d.Severity)
+	rule, err := publicity.Select(env.Rules, t.Code, sev, dec)
+	if err != nil && sev == publicity.Minor {
+		// Before 国办发〔2025〕22号 there was no 轻微 class: such decisions
+		// fall under the 一般 rules of their time.
+		rule, err = publicity.Select(env.Rules, t.Code, publicity.General, dec)
+	}
+	if err != nil {
+		d.PublicityEnd = until
+		if d.PublicityEnd == "" && d.ValidTo != catalog.OpenEndedDate {
+			d.PublicityEnd = d.ValidTo
+		}
+		d.Flags = append(d.Flags, FlagNoRule)
+		return
+	}
+	minEnd, maxEnd := publicity.Window(rule, dec)
+	d.PublicityMinEnd, d.PublicityEnd = minEnd.String(), maxEnd.String()
+	switch {
+	case until == "":
+	case until > d.PublicityEnd:
+		d.Warnings = append(d.Warnings, errs.FieldError{Field: "publicity_until",
+			Reason: "公示截止期 " + until + " 超过最长公示期（" + rule.Source + "），按 " + d.PublicityEnd + " 公示"})
+	case until < d.PublicityMinEnd:
+		d.Warnings = append(d.Warnings, errs.FieldError{Field: "publicity_until",
+			Reason: "公示截止期 " + until + " 短于最短公示期（" + rule.Source + "），按 " + d.PublicityEnd + " 公示"})
+	default:
+		d.PublicityEnd = until
+	}
+}
+
+// Canonical returns the canonical JSON of a row's values (keys sorted) and
+// its SHA-256: identical content gives an identical hash whatever the input
+// order, header names or date format.
+func Canonical(values map[string]string) (string, string) {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.Grow(64 * len(keys))
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(&b, k)
+		b.WriteByte(':')
+		writeJSONString(&b, values[k])
+	}
+	b.WriteByte('}')
+	s := b.String()
+	sum := sha256.Sum256([]byte(s))
+	return s, hex.EncodeToString(sum[:])
+}
+
+func writeJSONString(b *strings.Builder, s string) {
+	simple := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			simple = false
+			break
+		}
+	}
+	if simple {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
+	q, _ := json.Marshal(s)
+	b.Write(q)
+}
+
+// ParseContent decodes stored content.
+func ParseContent(s string) map[string]string {
+	m := map[string]string{}
+	if s != "" {
+		_ = json.Unmarshal([]byte(s), &m)
+	}
+	return m
+}
+
+// Lateness returns the working days a 双公示 record published on the civil
+// date published is late (0 when on time or when the type has no deadline).
+func Lateness(t *catalog.Type, cal *calendar.Calendar, decision, published string) int {
+	if !t.DualPublicity || decision == "" {
+		return 0
+	}
+	dd, err1 := calendar.ParseDate(decision)
+	pd, err2 := calendar.ParseDate(published)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return publicity.Lateness(cal, dd, pd)
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"xinyong/internal/audit"
+	"xinyong/internal/errs"
+)
+
+// CheckLog is the durable record of one check: who asked about whom, in
+// which scenario, as of when, and the digest of the answer given.
+type CheckLog struct {
+	ID           string    `json:"check_id"`
+	At           time.Time `json:"at"`
+	Requester    string    `json:"requester"`
+	Dept         string    `json:"dept"`
+	Subject      string    `json:"subject"`
+	SubjectID    int64     `json:"-"`
+	Scenario     string    `json:"scenario"`
+	AsOf         time.Time `json:"as_of"`
+	Measures     []string  `json:"measures"`
+	Digest       string    `json:"digest"`
+	RulesVersion int64     `json:"rules_version"`
+	FeedbackAt   time.Time `json:"feedback_at,omitzero"`
+}
+
+var checkLogCols = []string{"id", "at", "requester", "dept", "subject", "subject_id", "scenario", "as_of", "measures", "digest", "rules_version"}
+
+// LogChecks writes a batch of check logs in one transaction (group commit).
+func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
+	rows := make([][]any, len(logs))
+	for i, l := range logs {
+		rows[i] = []any{l.ID, micros(l.At), l.Requester, l.Dept, l.Subject, l.SubjectID, l.Scenario, micros(l.AsOf), strings.Join(l.Measures, ","), l.Digest, l.RulesVersion}
+	}
+	return s.InTx(ctx, func(tx *Tx) error { return tx.bulkInsert("check_log", checkLogCols, rows) })
+}
+
+// CheckLogByID returns one logged check.
+func (s *Store) CheckLogByID(ctx context.Context, id string) (CheckLog, error) {
+	var l CheckLog
+	var at, asOf int64
+	var fb sql.NullInt64
+	var ms string
+	err := s.queryRow(ctx, `SELECT id, at, requester, dept, subject, subject_id, scenario, as_of, measures, digest, rules_version, feedback_at FROM check_log WHERE id = ?`, id).
+		Scan(&l.ID, &at, &l.Requester, &l.Dept, &l.Subject, &l.SubjectID, &l.Scenario, &asOf, &ms, &l.Digest, &l.RulesVersion, &fb)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, errs.NotFound("check.not_found", "未找到核查记录："+id)
+	} else if err != nil {
+		return l, fmt.Errorf("check log %s: %w", id, err)
+	}
+	l.At, l.AsOf, l.FeedbackAt = fromMicros(at), fromMicros(asOf), fromNullMicros(fb)
+	l.Measures = []string{}
+	if ms != "" {
+		l.Measures = strings.Split(ms, ",")
+	}
+	return l, nil
+}
+
+// Feedback is an implementing department's report on one measure (执行反馈).
+type Feedback struct {
+	Measure string    `json:"measure"`
+	Applied bool      `json:"applied"`
+	Reason  string    `json:"reason,omitempty"`
+	Actor   string    `json:"actor,omitempty"`
+	At      time.Time `json:"at,omitzero"`
+}
+
+// SaveFeedback records feedback on the measures of a logged check (a later
+// report on the same measure replaces the earlier one). The check counts as
+// fed back once every measure it returned has a report.
+func (s *Store) SaveFeedback(ctx context.Context, l CheckLog, items []Feedback, actor string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := micros(tx.s.Now())
+		for _, f := range items {
+			if _, err := tx.exec(`INSERT INTO check_feedback (check_id, measure, applied, reason, actor, at) VALUES (?,?,?,?,?,?)
+				ON CONFLICT (check_id, measure) DO UPDATE SET applied = excluded.applied, reason = excluded.reason, actor = excluded.actor, at = excluded.at`,
+				l.ID, f.Measure, f.Applied, f.Reason, actor, now); err != nil {
+				return fmt.Errorf("save feedback: %w", err)
+			}
+		}
+		var n int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM check_feedback WHERE check_id = ?`, l.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n >= len(l.Measures) {
+			if _, err := tx.exec(`UPDATE check_log SET feedback_at = ? WHERE id = ? AND feedback_at IS NULL`, now, l.ID); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(audit.Event{Actor: actor, Action: "check.feedback", Object: "check:" + l.ID, SubjectID: l.SubjectID, After: items})
+	})
+}
+
+// CheckFeedback lists the feedback given on a check.
+func (s *Store) CheckFeedback(ctx context.Context, id string) ([]Feedback, error) {
+	rows, err := s.query(ctx, `SELECT measure, applied, reason, actor, at FROM check_feedback WHERE check_id = ? ORDER BY measure`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Feedback{}
+	for rows.Next() {
+		var f Feedback
+		var at int64
+		if err := rows.Scan(&f.Measure, &f.Applied, &f.Reason, &f.Actor, &at); err != nil {
+			return nil, err
+		}
+		f.At = fromMicros(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// FeedbackStat is the feedback rate of one implementing department.
+type FeedbackStat struct {
+	Dept         string  `json:"dept"`
+	Checks       int64   `json:"checks"`
+	WithMeasures int64   `json:"with_measures"`
+	FedBack      int64   `json:"fed_back"`
+	Overdue      int64   `json:"overdue"`
+	Rate         float64 `json:"rate"`
+}
+
+// FeedbackStats counts, per requesting department, checks since from, those
+// that returned measures, those fully fed back and those without feedback
+// older than overdueBefore.
+func (s *Store) FeedbackStats(ctx context.Context, from, overdueBefore time.Time) ([]FeedbackStat, error) {
+	rows, err := s.query(ctx, `SELECT dept, COUNT(*),
+		SUM(CASE WHEN measures <> '' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN measures <> '' AND feedback_at IS NOT NULL THEN 1 ELSE 0 END),
+		SUM(CASE WHEN measures <> '' AND feedback_at IS NULL AND at < ? THEN 1 ELSE 0 END)
+		FROM check_log WHERE at >= ? GROUP BY dept ORDER BY dept`, micros(overdueBefore), micros(from))
+	if err != nil {
+		return nil, fmt.Errorf("feedback stats: %w", err)
+	}
+	defer rows.Close()
+	out := []FeedbackStat{}
+	for rows.Next() {
+		var f FeedbackStat
+		if err := rows.Scan(&f.Dept, &f.Checks, &f.WithMeasures, &f.FedBack, &f.Overdue); err != nil {
+			return nil, err
+		}
+		if f.WithMeasures > 0 {
+			f.Rate = float64(f.FedBack) / float64(f.WithMeasures)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// CheckLogCount returns how many checks are logged (benchmark proof).
+func (s *Store) CheckLogCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM check_log`).Scan(&n)
+	return n, err
+}

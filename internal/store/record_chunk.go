@@ -1,0 +1,314 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"xinyong/internal/audit"
+	"xinyong/internal/catalog"
+	"xinyong/internal/record"
+	"xinyong/internal/subject"
+)
+
+// ingester carries one batch through its chunks.
+type ingester struct {
+	tx         *Tx
+	t          *catalog.Type
+	catVersion int
+	env        record.Env
+	review     bool
+	rep        *BatchReport
+	o          *IngestOptions
+	now        time.Time
+	today      string
+	legacy     map[string]subject.IDKind
+	stmts      stmtCache
+}
+
+// pendingRow is a valid row on its way into the store.
+type pendingRow struct {
+	line     int
+	raw      []string
+	draft    record.Draft
+	ref      subjectRef
+	rejected bool
+	reasons  []string
+}
+
+func (p *pendingRow) reject(rep *BatchReport, field, reason string) {
+	if !p.rejected {
+		rep.Rejected++
+	}
+	p.rejected = true
+	p.reasons = append(p.reasons, reason)
+	rep.issue(p.line, field, reason)
+}
+
+// existing is the latest stored version of a (dept, type, doc_no).
+type existing struct {
+	version      int
+	hash         string
+	currentID    int64
+	currentState record.State
+	inChunk      int // index into the chunk's inserts of the current version, -1 if stored
+}
+
+var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version", "is_current", "catalog_version", "nature", "severity", "disclosure", "state",
+	"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at"}
+
+const colIsCurrent = 6 // index of is_current in recordCols
+
+// prepared is a chunk after the pure phase: validated, drafts built,
+// subject identifiers read. part holds the chunk's own report lines.
+type prepared struct {
+	ok          []*pendingRow
+	part        BatchReport
+	first, last int
+}
+
+// prepare is the pure phase of a chunk (no database): it runs on its own
+// goroutine, overlapping the previous chunk's writes.
+func (in *ingester) prepare(rows []IngestRow) *prepared {
+	pr := &prepared{first: rows[0].Line, last: rows[len(rows)-1].Line}
+	rep := &pr.part
+	for _, r := range rows {
+		rep.Total++
+		p := &pendingRow{line: r.Line, raw: r.Raw}
+		if r.Err != "" {
+			p.reject(rep, "", r.Err)
+			keepRejected(rep, p)
+			continue
+		}
+		vr, problems := in.t.ValidateRow(r.Values)
+		if len(problems) > 0 {
+			for _, f := range problems {
+				p.reject(rep, f.Field, f.Reason)
+			}
+			keepRejected(rep, p)
+			continue
+		}
+		ref, field, reason := in.subjectOf(rep, r.Line, vr, in.now)
+		if reason != "" {
+			p.reject(rep, field, reason)
+			keepRejected(rep, p)
+			continue
+		}
+		p.ref = ref
+		p.draft = record.Build(in.t, vr, in.env)
+		if ref.flag != "" {
+			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
+			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), ref.flag)
+		}
+		for _, w := range p.draft.Warnings {
+			rep.warn(r.Line, w.Field, w.Reason)
+		}
+		pr.ok = append(pr.ok, p)
+	}
+	return pr
+}
+
+// apply is the transactional phase of a chunk: merge its report lines,
+// resolve subjects, store records.
+func (in *ingester) apply(pr *prepared) error {
+	in.rep.merge(&pr.part)
+	if len(pr.ok) > 0 {
+		if err := in.resolveSubjects(pr.ok); err != nil {
+			return err
+		}
+	}
+	var good []*pendingRow
+	for _, p := range pr.ok {
+		if p.rejected {
+			keepRejected(in.rep, p)
+			continue
+		}
+		good = append(good, p)
+	}
+	if len(good) == 0 {
+		return nil
+	}
+	return in.store(good, pr.first, pr.last)
+}
+
+func keepRejected(rep *BatchReport, p *pendingRow) {
+	if len(rep.RejectedRows) >= maxRejectedRows {
+		rep.Truncated = true
+		return
+	}
+	rep.RejectedRows = append(rep.RejectedRows, RejectedRow{Row: p.line, Cells: p.raw, Errors: strings.Join(p.reasons, "；")})
+}
+
+// store decides, per valid row, between new record, duplicate and new
+// version, then writes the chunk.
+func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
+	docs := make([]any, 0, len(good))
+	seen := map[string]bool{}
+	for _, p := range good {
+		if d := p.draft.Row.DocNo; !seen[d] {
+			seen[d] = true
+			docs = append(docs, d)
+		}
+	}
+	latest := map[string]*existing{}
+	clause, arg := in.tx.inList(docs)
+	rs, err := in.tx.query(`SELECT doc_no, version, content_hash, is_current, id, state FROM records WHERE dept = ? AND type = ? AND doc_no `+clause, in.o.Dept, in.t.Code, arg)
+	if err != nil {
+		return fmt.Errorf("find existing records: %w", err)
+	}
+	for rs.Next() {
+		var doc, hash, state string
+		var ver int
+		var cur bool
+		var id int64
+		if err := rs.Scan(&doc, &ver, &hash, &cur, &id, &state); err != nil {
+			rs.Close()
+			return err
+		}
+		e := latest[doc]
+		if e == nil {
+			e = &existing{inChunk: -1}
+			latest[doc] = e
+		}
+		if ver > e.version {
+			e.version, e.hash = ver, hash
+		}
+		if cur {
+			e.currentID, e.currentState = id, record.State(state)
+		}
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return err
+	}
+
+	firstID, err := in.tx.nextIDs("records", len(good))
+	if err != nil {
+		return err
+	}
+	nowMicros := micros(in.now)
+	var inserts [][]any
+	var supersede []any
+	var events []Change
+	var hashes []string
+	nextID := firstID
+	for _, p := range good {
+		d := &p.draft
+		doc := d.Row.DocNo
+		e := latest[doc]
+		if e != nil && e.hash == d.ContentHash {
+			in.rep.Duplicate++
+			in.rep.Accepted++
+			in.outcome(p, "duplicate", e.currentID, e.version, string(e.currentState))
+			continue
+		}
+		version, current := 1, true
+		state := record.Published
+		if in.review {
+			state = record.PendingReview
+		}
+		kind := "record.published"
+		if e != nil {
+			version = e.version + 1
+			kind = "record.corrected"
+			if in.review && e.currentState == record.Published {
+				current = false // the published version stays in effect until review
+			}
+		}
+		id := nextID
+		nextID++
+		if e != nil && current && e.currentID != 0 {
+			if e.inChunk >= 0 {
+				inserts[e.inChunk][colIsCurrent] = false
+				inserts[e.inChunk] = append(inserts[e.inChunk][:len(recordCols)], nowMicros)
+			} else {
+				supersede = append(supersede, e.currentID)
+			}
+			if e.currentState != record.Published {
+				kind = "record.published"
+			}
+		}
+		var published any
+		late := 0
+		if state == record.Published {
+			published = nowMicros
+			if !in.o.Backfill {
+				late = record.Lateness(in.t, in.env.Calendar, d.DecisionDate, in.today)
+			}
+			if late > 0 {
+				d.Flags = append(d.Flags, record.FlagLate)
+				in.rep.Late++
+			}
+		}
+		row := []any{id, p.ref.id, in.t.Code, in.o.Dept, doc, version, current, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(state),
+			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published}
+		inserts = append(inserts, row)
+		hashes = append(hashes, d.ContentHash)
+		if e == nil {
+			e = &existing{}
+			latest[doc] = e
+			in.rep.Created++
+		} else {
+			in.rep.Corrected++
+		}
+		e.version, e.hash = version, d.ContentHash
+		if current {
+			e.currentID, e.currentState, e.inChunk = id, state, len(inserts)-1
+		}
+		in.rep.Accepted++
+		if state == record.PendingReview {
+			in.rep.Pending++
+		} else {
+			events = append(events, recordChange(kind, id, p.ref.id, p.ref.pubCode, in.t, doc, version, d, in.o.Dept, late))
+		}
+		in.outcome(p, map[bool]string{true: "created", false: "corrected"}[version == 1], id, version, string(state))
+	}
+	// Rows superseded inside this chunk carry one extra column; insert them
+	// with superseded_at, the others without.
+	var plain, gone [][]any
+	for _, r := range inserts {
+		if len(r) > len(recordCols) {
+			gone = append(gone, r)
+		} else {
+			plain = append(plain, r)
+		}
+	}
+	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain); err != nil {
+		return err
+	}
+	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone); err != nil {
+		return err
+	}
+	if len(supersede) > 0 {
+		clause, arg := in.tx.inList(supersede)
+		if _, err := in.tx.exec(`UPDATE records SET is_current = ?, superseded_at = ? WHERE id `+clause, false, nowMicros, arg); err != nil {
+			return fmt.Errorf("supersede records: %w", err)
+		}
+	}
+	if len(inserts) == 0 {
+		return nil
+	}
+	if err := in.tx.Audit(audit.Event{Actor: in.o.Actor, Action: "record.import", Object: fmt.Sprintf("batch:%d", in.rep.BatchID),
+		After:  map[string]any{"ids": [2]int64{firstID, nextID - 1}, "content": digestStrings(hashes)},
+		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}); err != nil {
+		return err
+	}
+	return in.tx.emitMany(in.stmts, events)
+}
+
+func (in *ingester) outcome(p *pendingRow, result string, id int64, version int, state string) {
+	if in.o.Outcomes {
+		in.rep.Outcomes = append(in.rep.Outcomes, Outcome{Row: p.line, DocNo: p.draft.Row.DocNo, Result: result, ID: id, Version: version, State: state})
+	}
+}
+
+// recordChange builds the change-feed event of a record version.
+func recordChange(kind string, id, subjectID int64, subjectCode string, t *catalog.Type, doc string, version int, d *record.Draft, dept string, late int) Change {
+	data, _ := json.Marshal(map[string]any{
+		"id": id, "type": t.Code, "dept": dept, "doc_no": doc, "version": version,
+		"nature": t.Nature, "severity": d.Severity, "disclosure": t.Disclosure,
+		"decision_date": d.DecisionDate, "publicity_end": d.PublicityEnd, "late_days": late,
+	})
+	return Change{Kind: kind, SubjectID: subjectID, Subject: subjectCode, Object: fmt.Sprintf("record:%d", id), Data: data}
+}

@@ -1,0 +1,392 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"xinyong/internal/audit"
+	"xinyong/internal/catalog"
+	"xinyong/internal/errs"
+	"xinyong/internal/subject"
+)
+
+// subjectRef is how a row names its subject, before resolution.
+type subjectRef struct {
+	person   bool
+	code     string // normalised USCC (orgs), "" for the placeholder
+	hash     string // id hash (persons)
+	legacy   []subject.LegacyID
+	input    subject.Input
+	flag     string // check-character warning
+	id       int64
+	pubCode  string
+	resolved bool
+}
+
+// idKindOf maps the catalogue's 证件类型 vocabulary to subject.IDKind.
+func idKindOf(s string) (subject.IDKind, bool) {
+	if strings.HasPrefix(s, "护照") {
+		return subject.IDKindPassport, true
+	}
+	k, err := subject.ParseIDKind(s)
+	if err != nil || !k.Personal() {
+		return "", false
+	}
+	return k, true
+}
+
+// legacyKinds maps a type's legacy-code fields to identifier kinds from the
+// kind named in the field's name, e.g. 行政相对人代码_2（工商注册号）.
+func legacyKinds(t *catalog.Type) map[string]subject.IDKind {
+	out := map[string]subject.IDKind{}
+	for i := range t.Fields {
+		f := &t.Fields[i]
+		if f.Role != catalog.RoleSubjectCodeLegacy {
+			continue
+		}
+		name := f.Name
+		if _, b, ok := strings.Cut(name, "（"); ok {
+			name = strings.TrimSuffix(b, "）")
+		}
+		if k, err := subject.ParseIDKind(name); err == nil && !k.Personal() {
+			out[f.Code] = k
+		}
+	}
+	return out
+}
+
+// subjectOf reads the subject identification of a validated row. A row
+// whose identifier is malformed gets the field and reason of its rejection;
+// a wrong check character is accepted and flagged.
+func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now time.Time) (ref subjectRef, field, reason string) {
+	person := r.IsPerson() || (r.SubjectType == "" && r.SubjectCode == "" && r.IDNumber != "")
+	ref.person = person
+	ref.input = subject.Input{Name: r.SubjectName, LegalRep: r.LegalRep}
+	codeField := in.fieldOf(catalog.RoleSubjectCode)
+	if person {
+		kind, ok := idKindOf(r.IDKind)
+		if !ok {
+			return ref, in.fieldOf(catalog.RoleSubjectIDKind), "证件类型“" + r.IDKind + "”不是自然人证件"
+		}
+		v := subject.ValidateDocument(kind, r.IDNumber, now)
+		if !v.OK {
+			return ref, in.fieldOf(catalog.RoleSubjectIDNumber), "证件号码无效：" + v.Reason
+		}
+		ref.hash = in.o.PII.Hash(string(kind), v.Normalized)
+		ref.input.Type, ref.input.IDKind, ref.input.IDNumber = string(subject.TypeNatural), string(kind), v.Normalized
+		return ref, "", ""
+	}
+	for code, kind := range in.legacy {
+		if val := r.Values[code]; val != "" {
+			lv := subject.ValidateDocument(kind, val, now)
+			if !lv.OK {
+				rep.warn(line, code, kind.Label()+"无效，已忽略："+lv.Reason)
+				continue
+			}
+			ref.legacy = append(ref.legacy, subject.LegacyID{Kind: kind, Value: lv.Normalized})
+		}
+	}
+	ref.input.LegacyIDs = ref.legacy
+	if r.SubjectCode == catalog.PlaceholderUSCC || r.SubjectCode == "" {
+		if len(ref.legacy) == 0 {
+			return ref, codeField, "统一社会信用代码为空或为17个0加X时，须填写可识别主体的其他代码"
+		}
+		return ref, "", ""
+	}
+	v := subject.ValidateUSCC(r.SubjectCode)
+	switch {
+	case v.OK:
+	case v.CheckCharOnly:
+		ref.flag = "统一社会信用代码校验位错误，已按原值接收并标记：" + v.Reason
+	default:
+		return ref, codeField, "统一社会信用代码无效：" + v.Reason
+	}
+	ref.code = v.Normalized
+	typ := subject.TypeLegal
+	switch {
+	case r.SubjectType == catalog.SubjectIndividual:
+		typ = subject.TypeIndividualBusiness
+	case v.Type != "":
+		typ = v.Type
+	}
+	ref.input.Type, ref.input.Code = string(typ), v.Normalized
+	return ref, "", ""
+}
+
+func (in *ingester) fieldOf(role catalog.Role) string {
+	if f, ok := in.t.FieldByRole(role); ok {
+		return f.Code
+	}
+	return string(role)
+}
+
+// resolveSubjects finds the subjects of a chunk's rows with one query per
+// identifier kind and creates the missing ones in bulk.
+func (in *ingester) resolveSubjects(rows []*pendingRow) error {
+	var codes, hashes, legacyVals []any
+	for _, p := range rows {
+		switch {
+		case p.ref.hash != "":
+			hashes = append(hashes, p.ref.hash)
+		case p.ref.code != "":
+			codes = append(codes, p.ref.code)
+		}
+		for _, l := range p.ref.legacy {
+			legacyVals = append(legacyVals, l.Value)
+		}
+	}
+	byCode := map[string][2]any{}
+	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, byCode); err != nil {
+		return err
+	}
+	byHash := map[string][2]any{}
+	if err := in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, byHash); err != nil {
+		return err
+	}
+	byLegacy := map[string][2]any{} // kind|value → id, code
+	if len(legacyVals) > 0 {
+		clause, arg := in.tx.inList(legacyVals)
+		rs, err := in.tx.query(`SELECT l.kind, l.value, s.id, s.code FROM subject_legacy_ids l JOIN subjects s ON s.id = l.subject_id WHERE l.value `+clause, arg)
+		if err != nil {
+			return fmt.Errorf("resolve legacy ids: %w", err)
+		}
+		for rs.Next() {
+			var k, v, code string
+			var id int64
+			if err := rs.Scan(&k, &v, &id, &code); err != nil {
+				rs.Close()
+				return err
+			}
+			byLegacy[k+"|"+v] = [2]any{id, code}
+		}
+		rs.Close()
+	}
+	var fresh []subject.Subject
+	freshIdx := map[string]int{}
+	type pend struct {
+		p *pendingRow
+		i int
+	}
+	var waiting []pend
+	for _, p := range rows {
+		ref := &p.ref
+		var hit [2]any
+		found := false
+		switch {
+		case ref.hash != "":
+			hit, found = byHash[ref.hash]
+		case ref.code != "":
+			hit, found = byCode[ref.code]
+		}
+		if !found && ref.code == "" && ref.hash == "" {
+			for _, l := range ref.legacy {
+				if hit, found = byLegacy[string(l.Kind)+"|"+l.Value]; found {
+					break
+				}
+			}
+			if !found {
+				p.reject(in.rep, in.fieldOf(catalog.RoleSubjectCode), "未找到与所填其他代码对应的已登记主体，请填写统一社会信用代码")
+				continue
+			}
+		}
+		if found {
+			ref.id, ref.pubCode, ref.resolved = hit[0].(int64), hit[1].(string), true
+			continue
+		}
+		key := ref.code + ref.hash
+		if i, ok := freshIdx[key]; ok {
+			waiting = append(waiting, pend{p, i})
+			continue
+		}
+		sub, err := subject.Prepare(ref.input, in.o.PII, in.o.Mask, in.now, subject.Lenient(true))
+		if err != nil {
+			for _, f := range errs.As(err).Fields {
+				p.reject(in.rep, "subject."+f.Field, f.Reason)
+			}
+			continue
+		}
+		// Drop legacy identifiers already held by another subject (or by an
+		// earlier new subject of this chunk), with a warning.
+		kept := sub.LegacyIDs[:0]
+		for _, l := range sub.LegacyIDs {
+			k := string(l.Kind) + "|" + l.Value
+			if other, taken := byLegacy[k]; taken {
+				in.rep.warn(p.line, "subject.legacy_ids", fmt.Sprintf("%s %s 已对应主体 %s，未关联到本主体", l.Kind.Label(), l.Value, other[1]))
+				continue
+			}
+			byLegacy[k] = [2]any{int64(0), sub.Code}
+			kept = append(kept, l)
+		}
+		sub.LegacyIDs = kept
+		freshIdx[key] = len(fresh)
+		fresh = append(fresh, sub)
+		waiting = append(waiting, pend{p, len(fresh) - 1})
+	}
+	if len(fresh) > 0 {
+		if err := in.tx.createSubjects(in.stmts, fresh, in.o.Actor); err != nil {
+			return err
+		}
+	}
+	for _, w := range waiting {
+		s := fresh[w.i]
+		w.p.ref.id, w.p.ref.pubCode, w.p.ref.resolved = s.ID, s.Code, true
+	}
+	return nil
+}
+
+func (in *ingester) lookup(q string, keys []any, out map[string][2]any) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	clause, arg := in.tx.inList(keys)
+	rs, err := in.tx.query(q+clause, arg)
+	if err != nil {
+		return fmt.Errorf("resolve subjects: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var k, code string
+		var id int64
+		if err := rs.Scan(&k, &id, &code); err != nil {
+			return err
+		}
+		out[k] = [2]any{id, code}
+	}
+	return rs.Err()
+}
+
+func placeholders(n int) string {
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
+}
+
+// inList returns "IN (…)" over a JSON array bound as ONE parameter, and the
+// parameter: a chunk's thousands of keys cost one bind and no parsing.
+func (tx *Tx) inList(keys []any) (string, any) {
+	b, _ := json.Marshal(keys)
+	if tx.s.D.Name == "postgres" {
+		if len(keys) > 0 {
+			if _, ints := keys[0].(int64); ints {
+				return "IN (SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS BIGINT))", string(b)
+			}
+		}
+		return "IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))", string(b)
+	}
+	return "IN (SELECT value FROM json_each(?))", string(b)
+}
+
+// createSubjects stores new subjects of an import chunk with multi-row
+// inserts, one audit entry for the chunk and one subject.created event each.
+func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) error {
+	first, err := tx.nextIDs("subjects", len(subs))
+	if err != nil {
+		return err
+	}
+	now := micros(tx.s.Now())
+	rows := make([][]any, len(subs))
+	var legacy [][]any
+	changes := make([]Change, len(subs))
+	codes := make([]string, len(subs))
+	for i := range subs {
+		s := &subs[i]
+		s.ID = first + int64(i)
+		rows[i] = []any{s.ID, s.Code, string(s.Type), nullStr(s.USCC), s.CodeFlag, nullStr(string(s.IDKind)), nullStr(s.IDHash), nullStr(s.IDEnc), nullStr(s.IDMasked),
+			s.Name, s.NameNorm, s.Region, s.LegalRep, s.RegisteredOn, s.Address, s.Status, 1, now, now}
+		for _, l := range s.LegacyIDs {
+			legacy = append(legacy, []any{string(l.Kind), l.Value, s.ID, now})
+		}
+		data, _ := json.Marshal(map[string]any{"name": s.Name, "type": s.Type, "source": "import"})
+		changes[i] = Change{Kind: "subject.created", SubjectID: s.ID, Subject: s.Code, Object: "subject:" + s.Code, Data: data}
+		codes[i] = s.Code
+	}
+	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows); err != nil {
+		return err
+	}
+	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy); err != nil {
+		return err
+	}
+	if err := tx.Audit(audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, first+int64(len(subs))-1),
+		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}); err != nil {
+		return err
+	}
+	return tx.emitMany(c, changes)
+}
+
+// emitMany appends several events to the change feed with one statement.
+func (tx *Tx) emitMany(c stmtCache, cs []Change) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	if err := tx.serialize(); err != nil {
+		return err
+	}
+	var seq int64
+	if err := tx.queryRow("SELECT COALESCE(MAX(seq),0) FROM changes").Scan(&seq); err != nil {
+		return fmt.Errorf("change head: %w", err)
+	}
+	at := tx.s.Now()
+	rows := make([][]any, len(cs))
+	for i := range cs {
+		seq++
+		cs[i].Seq, cs[i].At = seq, at
+		rows[i] = []any{cs[i].Seq, micros(at), cs[i].Kind, cs[i].SubjectID, cs[i].Subject, cs[i].Object, string(cs[i].Data)}
+	}
+	if err := tx.bulkPrepared(c, "changes", []string{"seq", "at", "kind", "subject_id", "subject", "object", "data"}, rows); err != nil {
+		return err
+	}
+	tx.changes = append(tx.changes, cs...)
+	return nil
+}
+
+// stmtCache holds prepared multi-row INSERT statements for the life of one
+// transaction: re-parsing a 500-row statement per chunk costs more than
+// executing it.
+type stmtCache map[string]*sql.Stmt
+
+func (c stmtCache) close() {
+	for _, st := range c {
+		st.Close()
+	}
+}
+
+// bulkPrepared is bulkInsert with statements prepared once per shape.
+func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := min(30000/len(cols), 500)
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	verb := "INSERT INTO "
+	if tx.s.D.Name == "sqlite" {
+		// Any failure aborts the whole batch anyway. OR ROLLBACK (with
+		// foreign keys deferred to commit) spares SQLite a statement journal
+		// of every page each multi-row INSERT touches.
+		verb = "INSERT OR ROLLBACK INTO "
+	}
+	head := verb + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		n := end - start
+		key := fmt.Sprintf("%s/%d/%d", table, len(cols), n)
+		st, ok := c[key]
+		if !ok {
+			var err error
+			st, err = tx.tx.PrepareContext(tx.ctx, tx.s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")))
+			if err != nil {
+				return fmt.Errorf("prepare insert %s: %w", table, err)
+			}
+			c[key] = st
+		}
+		args = args[:0]
+		for _, r := range rows[start:end] {
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(tx.ctx, args...); err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,281 @@
+package store_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"xinyong/internal/pii"
+	"xinyong/internal/record"
+	"xinyong/internal/store"
+	"xinyong/internal/subject"
+	"xinyong/internal/xtest"
+)
+
+// recNow is Monday 2025-03-03 10:00 in Shanghai.
+var recNow = time.Date(2025, 3, 3, 2, 0, 0, 0, time.UTC)
+
+func recClock() time.Time { return recNow }
+
+func recTestPII(t testing.TB) *pii.Protector {
+	p, err := pii.New(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var recUscRand = rand.New(rand.NewPCG(7, 11))
+
+func recNewUSCC() string { return subject.GenerateUSCC(recUscRand, "350100", '9', '1') }
+
+// recPenalty returns a valid 行政处罚 row.
+func recPenalty(doc, uscc, name, decided string) map[string]string {
+	return map[string]string{
+		"CF_XDR_MC": name, "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": uscc, "CF_FRDB": "张三",
+		"CF_WSH": doc, "CF_WFXW": "销售超过保质期的食品", "CF_SY": "当事人销售超过保质期的食品", "CF_YJ": "《中华人民共和国食品安全法》第一百二十四条",
+		"CF_CFLB": "警告;罚款", "CF_NR": "警告，并处罚款5000元", "CF_NR_FK": "0.5", "CF_JDRQ": decided, "CF_YXQ": "2026-12-31",
+		"CF_CFJG": "示例市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X", "CF_SJLY": "示例市市场监督管理局", "CF_SJLYDM": "11350100MB0000000X",
+	}
+}
+
+func recSetupDepts(t testing.TB, s *store.Store, review bool) {
+	t.Helper()
+	ctx := context.Background()
+	for _, d := range []store.Department{{Code: "samr", Name: "市市场监督管理局", ReviewRequired: review}, {Code: "tax", Name: "市税务局"}} {
+		if err := s.UpsertDepartment(ctx, d, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func recIngest(t testing.TB, s *store.Store, strict bool, rows ...map[string]string) *store.BatchReport {
+	t.Helper()
+	in := make([]store.IngestRow, len(rows))
+	for i, r := range rows {
+		in[i] = store.IngestRow{Line: i + 1, Values: r}
+	}
+	rep, err := s.Ingest(context.Background(), &store.SliceRows{Rows: in}, store.IngestOptions{
+		Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", Strict: strict, PII: recTestPII(t), Outcomes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+type recCounts struct{ Total, Accepted, Created, Corrected, Duplicate, Rejected, Pending int }
+
+func recCountsOf(r *store.BatchReport) recCounts {
+	return recCounts{r.Total, r.Accepted, r.Created, r.Corrected, r.Duplicate, r.Rejected, r.Pending}
+}
+
+func recPublicDocs(t testing.TB, s *store.Store, asOf string) []string {
+	t.Helper()
+	recs, err := s.PublicListing(context.Background(), store.PublicFilter{AsOf: asOf, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range recs {
+		out = append(out, r.DocNo)
+	}
+	return out
+}
+
+func TestIngestValidatesAndPublishes(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		good := recNewUSCC()
+		badCheck := good[:17] + map[bool]string{true: "1", false: "2"}[good[17] != '1']
+		missing := recPenalty("罚3", recNewUSCC(), "丙公司", "2025-02-20")
+		delete(missing, "CF_WSH")
+		rep := recIngest(t, s, false,
+			recPenalty("罚1", good, "甲公司", "2025-02-20"),
+			recPenalty("罚2", badCheck, "乙公司", "2025-02-20"),
+			missing,
+			recPenalty("罚4", "12345", "丁公司", "2025-02-20"),
+		)
+		if diff := cmp.Diff(recCounts{Total: 4, Accepted: 2, Created: 2, Rejected: 2}, recCountsOf(rep)); diff != "" {
+			t.Fatalf("recCounts (-want +got):\n%s\nissues %v", diff, rep.Issues)
+		}
+		rows := map[int]string{}
+		for _, is := range rep.Issues {
+			rows[is.Row] = is.Field
+		}
+		if diff := cmp.Diff(map[int]string{3: "CF_WSH", 4: "CF_XDR_SHXYM"}, rows); diff != "" {
+			t.Errorf("issue rows (-want +got):\n%s", diff)
+		}
+		if len(rep.Warnings) != 1 || rep.Warnings[0].Row != 2 {
+			t.Errorf("want one check-character warning on row 2, got %v", rep.Warnings)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); !cmp.Equal(got, []string{"罚2", "罚1"}) {
+			t.Errorf("public = %v", got)
+		}
+		r, err := s.Record(context.Background(), rep.Outcomes[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Subject != badCheck || !cmp.Equal(r.Flags, []string{record.FlagCheckChar}) || r.CatalogVersion != 1 {
+			t.Errorf("flagged record: subject %s flags %v catalog %d", r.Subject, r.Flags, r.CatalogVersion)
+		}
+		// 一般 (警告+罚款) decided 2025-02-20 under the 2019 rules: 3 months – 1 year.
+		if r.PublicityMinEnd != "2025-05-20" || r.PublicityEnd != "2026-02-20" || r.Severity != "general" {
+			t.Errorf("window %s..%s severity %s", r.PublicityMinEnd, r.PublicityEnd, r.Severity)
+		}
+		// The window ends without any job: gone the day after.
+		if got := recPublicDocs(t, s, "2026-02-21"); len(got) != 0 {
+			t.Errorf("after window public = %v", got)
+		}
+		if got := recPublicDocs(t, s, "2026-02-20"); len(got) != 2 {
+			t.Errorf("last day public = %v", got)
+		}
+	})
+}
+
+func TestIngestIdempotentAndVersions(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		ctx := context.Background()
+		code := recNewUSCC()
+		a, b := recPenalty("罚1", code, "甲公司", "2025-02-20"), recPenalty("罚2", code, "甲公司", "2025-02-21")
+		first := recIngest(t, s, false, a, b)
+		if diff := cmp.Diff(recCounts{Total: 2, Accepted: 2, Created: 2}, recCountsOf(first)); diff != "" {
+			t.Fatal(diff)
+		}
+		again := recIngest(t, s, false, a, b)
+		if diff := cmp.Diff(recCounts{Total: 2, Accepted: 2, Duplicate: 2}, recCountsOf(again)); diff != "" {
+			t.Fatalf("re-send (-want +got):\n%s", diff)
+		}
+		// Same content in another header spelling and date format is still a duplicate.
+		alt := map[string]string{}
+		for k, v := range a {
+			alt[k] = v
+		}
+		alt["CF_JDRQ"] = "2025/02/20"
+		if rep := recIngest(t, s, false, alt); rep.Duplicate != 1 {
+			t.Fatalf("alternate date format: %+v", recCountsOf(rep))
+		}
+		changed := recPenalty("罚1", code, "甲公司", "2025-02-20")
+		changed["CF_NR"] = "警告，并处罚款6000元"
+		changed["CF_NR_FK"] = "0.6"
+		rep := recIngest(t, s, false, changed)
+		if diff := cmp.Diff(recCounts{Total: 1, Accepted: 1, Corrected: 1}, recCountsOf(rep)); diff != "" {
+			t.Fatal(diff)
+		}
+		cur, err := s.Record(ctx, rep.Outcomes[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := s.RecordHistory(ctx, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 2 || hist[0].IsCurrent || hist[0].SupersededAt.IsZero() || !hist[1].IsCurrent || hist[1].Version != 2 {
+			t.Fatalf("history: %+v", hist)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); len(got) != 2 {
+			t.Errorf("public after correction = %v (want one row per record)", got)
+		}
+		// Changes: 1 subject, 2 published, 1 corrected.
+		ch, err := s.Changes(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, c := range ch {
+			kinds = append(kinds, c.Kind)
+		}
+		want := []string{"subject.created", "record.published", "record.published", "record.corrected"}
+		if diff := cmp.Diff(want, kinds); diff != "" {
+			t.Errorf("feed (-want +got):\n%s", diff)
+		}
+		// Revocation withdraws at once and is announced.
+		if _, err := s.RevokeRecord(ctx, cur.ID, "samr", "复议撤销", "user:1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); !cmp.Equal(got, []string{"罚2"}) {
+			t.Errorf("public after revocation = %v", got)
+		}
+		if _, err := s.RevokeRecord(ctx, cur.ID, "tax", "x", "user:2"); err == nil {
+			t.Error("another department revoked a record")
+		}
+		ch, _ = s.Changes(ctx, ch[len(ch)-1].Seq, 10)
+		if len(ch) != 1 || ch[0].Kind != "record.revoked" {
+			t.Errorf("revocation feed: %+v", ch)
+		}
+	})
+}
+
+func TestIngestStrictIsAllOrNothing(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		bad := recPenalty("罚2", recNewUSCC(), "乙公司", "2025-13-01")
+		rep := recIngest(t, s, true, recPenalty("罚1", recNewUSCC(), "甲公司", "2025-02-20"), bad)
+		if rep.Status != "rejected" || rep.Accepted != 0 || rep.Rejected != 1 || len(rep.Issues) == 0 || rep.Issues[0].Field != "CF_JDRQ" {
+			t.Fatalf("strict report: %+v", rep)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); len(got) != 0 {
+			t.Errorf("strict batch wrote %v", got)
+		}
+		n, _ := s.SubjectCount(context.Background())
+		if n != 0 {
+			t.Errorf("strict batch created %d subjects", n)
+		}
+		stored, err := s.Batch(context.Background(), rep.BatchID)
+		if err != nil || stored.Status != "rejected" {
+			t.Errorf("stored rejected batch: %v %v", stored, err)
+		}
+	})
+}
+
+func TestReviewQueueAndLateness(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, true)
+		ctx := context.Background()
+		// 2025-02-17 (Mon) + 7 working days = 2025-02-26; published 2025-03-03 is 3 working days late.
+		rep := recIngest(t, s, false, recPenalty("罚1", recNewUSCC(), "甲公司", "2025-02-17"), recPenalty("罚2", recNewUSCC(), "乙公司", "2025-02-27"))
+		if rep.Pending != 2 {
+			t.Fatalf("pending = %d", rep.Pending)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); len(got) != 0 {
+			t.Fatalf("pending records public: %v", got)
+		}
+		queue, err := s.Records(ctx, store.RecordFilter{Dept: "samr", State: string(record.PendingReview), Limit: 10})
+		if err != nil || len(queue) != 2 {
+			t.Fatalf("queue %v %v", queue, err)
+		}
+		late := func(r record.Record, today string) int {
+			c, _ := s.Calendar(ctx)
+			cat, _ := s.Catalog(ctx)
+			ty, _ := cat.Lookup(r.Type)
+			return record.Lateness(ty, c, r.DecisionDate, today)
+		}
+		byDoc := map[string]int64{}
+		for _, r := range queue {
+			byDoc[r.DocNo] = r.ID
+		}
+		passed, err := s.ReviewRecord(ctx, byDoc["罚1"], "samr", record.ActionPass, "", "user:3", late)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if passed.LateDays != 3 || passed.State != record.Published {
+			t.Errorf("passed: late %d state %s", passed.LateDays, passed.State)
+		}
+		if _, err := s.ReviewRecord(ctx, byDoc["罚2"], "samr", record.ActionReturn, "处罚内容与依据不符", "user:3", late); err != nil {
+			t.Fatal(err)
+		}
+		if got := recPublicDocs(t, s, "2025-03-03"); !cmp.Equal(got, []string{"罚1"}) {
+			t.Errorf("public after review = %v", got)
+		}
+		if _, err := s.ReviewRecord(ctx, byDoc["罚2"], "samr", record.ActionPass, "", "user:3", late); err == nil {
+			t.Error("a returned record was passed")
+		}
+		tl, err := s.RecordTimeliness(ctx, "samr", "", "")
+		if err != nil || len(tl) != 1 || tl[0].Late != 1 || tl[0].LateDays != 3 {
+			t.Errorf("timeliness %+v %v", tl, err)
+		}
+	})
+}

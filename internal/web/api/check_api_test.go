@@ -1,0 +1,314 @@
+package api_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"xinyong/internal/auth"
+	"xinyong/internal/demo"
+	"xinyong/internal/engine"
+	"xinyong/internal/pii"
+	"xinyong/internal/store"
+	"xinyong/internal/subject"
+	"xinyong/internal/web"
+	"xinyong/internal/web/api"
+	"xinyong/internal/xtest"
+)
+
+type checkEnv struct {
+	*xtest.Server
+	org, person subject.Subject
+}
+
+func newCheckEnv(t *testing.T, s *store.Store) checkEnv {
+	t.Helper()
+	ctx := context.Background()
+	if err := demo.LoadDepartments(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := pii.New(make([]byte, 32))
+	g := demo.NewGenerator(uint64(time.Now().UnixNano()), time.Now())
+	person, _ := g.Person(p, func(v string) string { return subject.MaskID(v, 4, 4) })
+	person, err := s.CreateSubject(ctx, person, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := s.CreateSubject(ctx, g.Organisation(p, person.Name), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddRelation(ctx, subject.Relation{OrgCode: org.Code, PersonCode: person.Code, Role: subject.RoleLegalRep}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	srv := xtest.NewServer(t, s, xtest.ServerOptions{Handler: func(d api.Deps) http.Handler {
+		eng, err := engine.Start(ctx, s, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(eng.Close)
+		d.Engine = eng
+		return web.New(web.Options{API: d})
+	}})
+	return checkEnv{srv, org, person}
+}
+
+// asCourt sends a request with the court clerk's token.
+func (e checkEnv) asCourt(t *testing.T, method, path, body string) xtest.Response {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e.OtherClerk)
+	req.Header.Set("Content-Type", "application/json")
+	return e.Send(t, req)
+}
+
+func want(t *testing.T, r xtest.Response, status int, field string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if field != "" {
+		if _, fields := r.Problem(t); !slices.Contains(fields, field) {
+			t.Fatalf("problem does not name %q: %s", field, r.Body)
+		}
+	}
+}
+
+func checkCount(t *testing.T, s *store.Store) int64 {
+	n, err := s.CheckLogCount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+type checkAnswer struct {
+	CheckID string `json:"check_id"`
+	Found   bool   `json:"found"`
+	Subject struct{ Code, Name string }
+	Entries []struct {
+		ID       int64  `json:"id"`
+		ListType string `json:"list_type"`
+	} `json:"entries"`
+	Measures []struct {
+		Code       string   `json:"code"`
+		Mode       string   `json:"mode"`
+		LegalBasis []string `json:"legal_basis"`
+		Because    []struct {
+			Entry    int64  `json:"entry"`
+			ListType string `json:"list_type"`
+			Basis    string `json:"basis"`
+		} `json:"because"`
+	} `json:"measures"`
+	Paused []struct{ ID int64 } `json:"paused"`
+}
+
+func (e checkEnv) check(t *testing.T, code, scenario string) (checkAnswer, xtest.Response) {
+	t.Helper()
+	r := e.Do(t, auth.RoleSystem, "GET", "/api/v1/check?subject="+code+"&scenario="+url.QueryEscape(scenario), nil)
+	want(t, r, 200, "")
+	var a checkAnswer
+	r.JSON(t, &a)
+	return a, r
+}
+
+func (e checkEnv) eventually(t *testing.T, what, code, scenario string, cond func(checkAnswer) bool) checkAnswer {
+	t.Helper()
+	deadline := time.Now().Add(time.Second)
+	for {
+		a, _ := e.check(t, code, scenario)
+		if cond(a) {
+			return a
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not in the check within 1s: %+v", what, a)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestCheckBadInput(t *testing.T) {
+	xtest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newCheckEnv(t, s)
+		badCheckChar := e.org.Code[:17] + map[bool]string{true: "1", false: "2"}[e.org.Code[17] != '1']
+		cases := []struct {
+			name, query, field string
+		}{
+			{"no subject", "scenario=政府采购", "subject"},
+			{"malformed code", "subject=91350100ABC&scenario=政府采购", "subject"},
+			{"wrong check character", "subject=" + badCheckChar + "&scenario=政府采购", "subject"},
+			{"bad person code", "subject=P0000000000000000I&scenario=政府采购", "subject"},
+			{"unknown scenario", "subject=" + e.org.Code + "&scenario=" + url.QueryEscape("喝茶"), "scenario"},
+			{"no scenario", "subject=" + e.org.Code, "scenario"},
+			{"bad as_of", "subject=" + e.org.Code + "&scenario=procurement&as_of=yesterday", "as_of"},
+			{"future as_of", "subject=" + e.org.Code + "&scenario=procurement&as_of=2999-01-01T00:00:00Z", "as_of"},
+			{"bad related", "subject=" + e.org.Code + "&scenario=procurement&related=yes", "related"},
+		}
+		before := checkCount(t, s)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				want(t, e.Do(t, auth.RoleSystem, "GET", "/api/v1/check?"+strings.ReplaceAll(c.query, "政府采购", url.QueryEscape("政府采购")), nil), 400, c.field)
+			})
+		}
+		want(t, e.Do(t, auth.RoleSystem, "POST", "/api/v1/checks", fmt.Sprintf(`{"subjects":["%s","bad"],"scenario":"政府采购"}`, e.org.Code)), 400, "subjects[1]")
+		many := `{"scenario":"政府采购","subjects":[` + strings.Repeat(`"`+e.org.Code+`",`, 100) + `"` + e.org.Code + `"]}`
+		want(t, e.Do(t, auth.RoleSystem, "POST", "/api/v1/checks", many), 400, "subjects")
+		if after := checkCount(t, s); after != before {
+			t.Errorf("rejected checks were logged: %d -> %d", before, after)
+		}
+		// A well-formed code without data: 200, found false, no measures.
+		unknown := subject.GenerateUSCC(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3)), "350100", '9', '1')
+		a, _ := e.check(t, unknown, "政府采购")
+		if a.Found || len(a.Measures) != 0 || a.CheckID == "" {
+			t.Errorf("unknown subject: %+v", a)
+		}
+		if checkCount(t, s) != before+1 {
+			t.Error("check of unknown subject not logged")
+		}
+	})
+}
+
+func TestListLifecycleAndCheckAPI(t *testing.T) {
+	xtest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newCheckEnv(t, s)
+		proposal := fmt.Sprintf(`{"subject":"%s","list_type":"court_dishonest_debtor","facts":"有履行能力而拒不履行","basis_doc":"（2025）闽01执1号"}`, e.org.Code)
+		// The samr clerk may not identify court lists.
+		want(t, e.Do(t, auth.RoleClerk, "POST", "/api/v1/list-entries", proposal), 403, "")
+		want(t, e.Do(t, auth.RoleSystem, "POST", "/api/v1/list-entries", proposal), 403, "")
+		want(t, e.asCourt(t, "POST", "/api/v1/list-entries", `{"subject":"`+e.org.Code+`","list_type":"nope","facts":"x","basis_doc":"y"}`), 400, "list_type")
+		want(t, e.asCourt(t, "POST", "/api/v1/list-entries", `{"subject":"`+e.org.Code+`","list_type":"court_dishonest_debtor","facts":"","basis_doc":"","start":"2025-02-30"}`), 400, "facts")
+		r := e.asCourt(t, "POST", "/api/v1/list-entries", proposal)
+		want(t, r, 201, "")
+		var entry struct {
+			ID    int64  `json:"id"`
+			State string `json:"state"`
+			End   string `json:"end"`
+		}
+		r.JSON(t, &entry)
+		if entry.State != "proposed" || entry.End == "" {
+			t.Fatalf("proposed entry %+v", entry)
+		}
+		path := fmt.Sprintf("/api/v1/list-entries/%d", entry.ID)
+		// Another department's clerk can neither see nor move it.
+		want(t, e.Do(t, auth.RoleClerk, "POST", path+"/notify", nil), 403, "")
+		want(t, e.Do(t, auth.RoleClerk, "GET", path, nil), 403, "")
+		want(t, e.asCourt(t, "POST", path+"/activate", ""), 409, "")
+		want(t, e.asCourt(t, "POST", path+"/notify", ""), 200, "")
+		want(t, e.asCourt(t, "POST", path+"/activate", `{"note":"异议期届满"}`), 200, "")
+		want(t, e.asCourt(t, "POST", path+"/exit", `{"reason":"because"}`), 400, "reason")
+
+		a := e.eventually(t, "activated", e.org.Code, "政府采购", func(a checkAnswer) bool { return len(a.Measures) > 0 })
+		if !a.Found || a.Subject.Name != e.org.Name || len(a.Entries) != 1 || a.Measures[0].Code != "P-COURT-011" || a.Measures[0].Mode != "mandatory" {
+			t.Fatalf("answer %+v", a)
+		}
+		if b := a.Measures[0].Because[0]; b.Entry != entry.ID || b.ListType != "court_dishonest_debtor" || b.Basis == "" || len(a.Measures[0].LegalBasis) == 0 {
+			t.Errorf("because chain %+v", b)
+		}
+		// The answer is logged with the digest of exactly what was sent.
+		_, raw := e.check(t, e.org.Code, "procurement")
+		var logged struct {
+			Check struct{ Digest string } `json:"check"`
+		}
+		var id struct {
+			CheckID string `json:"check_id"`
+		}
+		raw.JSON(t, &id)
+		sum := sha256.Sum256(raw.Body)
+		lr := e.Do(t, auth.RoleSystem, "GET", "/api/v1/checks/"+id.CheckID, nil)
+		want(t, lr, 200, "")
+		lr.JSON(t, &logged)
+		if logged.Check.Digest != hex.EncodeToString(sum[:]) {
+			t.Errorf("logged digest %s does not match the body", logged.Check.Digest)
+		}
+
+		// Feedback.
+		fb := func(id, body string) xtest.Response {
+			return e.Do(t, auth.RoleSystem, "POST", "/api/v1/checks/"+id+"/feedback", body)
+		}
+		want(t, fb("CKNOPE", `{"items":[{"measure":"P-COURT-011","applied":true}]}`), 404, "")
+		want(t, fb(a.CheckID, `{"items":[{"measure":"P-XXX-001","applied":true}]}`), 400, "items[0].measure")
+		want(t, fb(a.CheckID, `{"items":[{"measure":"P-COURT-011"}]}`), 400, "items[0].applied")
+		want(t, fb(a.CheckID, `{"items":[{"measure":"P-COURT-011","applied":false}]}`), 400, "items[0].reason")
+		want(t, fb(a.CheckID, `{"items":[{"measure":"P-COURT-011","applied":true}]}`), 200, "")
+		st := e.Do(t, auth.RoleOperator, "GET", "/api/v1/checks/feedback-stats", nil)
+		want(t, st, 200, "")
+		if !strings.Contains(string(st.Body), `"fed_back":1`) {
+			t.Errorf("stats %s", st.Body)
+		}
+		want(t, e.Do(t, auth.RoleSystem, "GET", "/api/v1/checks/feedback-stats", nil), 403, "")
+		want(t, e.Do(t, auth.RoleOperator, "GET", "/api/v1/checks/feedback-stats?overdue_days=x", nil), 400, "overdue_days")
+
+		// Batch check.
+		br := e.Do(t, auth.RoleSystem, "POST", "/api/v1/checks", fmt.Sprintf(`{"subjects":["%s","%s"],"scenario":"高消费","related":true}`, e.org.Code, e.person.Code))
+		want(t, br, 200, "")
+		var batch struct{ Items []checkAnswer }
+		br.JSON(t, &batch)
+		if len(batch.Items) != 2 || len(batch.Items[0].Measures) == 0 || len(batch.Items[1].Measures) == 0 {
+			t.Errorf("batch %s", br.Body)
+		}
+
+		// Pause (objection) and exit through the API.
+		want(t, e.Do(t, auth.RoleOperator, "POST", path+"/pause", `{}`), 400, "reason")
+		want(t, e.Do(t, auth.RoleOperator, "POST", path+"/pause", `{"reason":"异议核实中"}`), 200, "")
+		e.eventually(t, "paused", e.org.Code, "政府采购", func(a checkAnswer) bool { return len(a.Paused) == 1 && len(a.Measures) == 0 })
+		want(t, e.Do(t, auth.RoleOperator, "POST", path+"/resume", `{"reason":"异议不成立"}`), 200, "")
+		want(t, e.asCourt(t, "POST", path+"/exit", `{"reason":"court","note":"已履行"}`), 200, "")
+		e.eventually(t, "exited", e.org.Code, "政府采购", func(a checkAnswer) bool { return len(a.Entries) == 0 && len(a.Measures) == 0 })
+		hr := e.asCourt(t, "GET", path, "")
+		want(t, hr, 200, "")
+		for _, act := range []string{"propose", "notify", "activate", "pause", "resume", "exit"} {
+			if !strings.Contains(string(hr.Body), `"action":"`+act+`"`) {
+				t.Errorf("history lacks %s: %s", act, hr.Body)
+			}
+		}
+
+		// 红黑榜.
+		today := time.Now().Format(time.DateOnly)
+		want(t, e.Do(t, auth.RoleOperator, "POST", "/api/v1/boards", `{"title":"榜","period_start":"2025-13-01","period_end":"x"}`), 400, "period_start")
+		want(t, e.Do(t, auth.RoleClerk, "POST", "/api/v1/boards", `{"title":"榜","period_start":"`+today+`","period_end":"`+today+`"}`), 403, "")
+		want(t, e.Do(t, auth.RoleOperator, "POST", "/api/v1/boards", `{"title":"本月红黑榜","period_start":"`+today+`","period_end":"`+today+`"}`), 201, "")
+		pb := e.Do(t, auth.RolePublic, "GET", "/api/v1/public/boards", nil)
+		want(t, pb, 200, "")
+		if !strings.Contains(string(pb.Body), "本月红黑榜") {
+			t.Errorf("public boards %s", pb.Body)
+		}
+	})
+}
+
+func TestMeasuresAPI(t *testing.T) {
+	xtest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newCheckEnv(t, s)
+		pub := e.Do(t, auth.RolePublic, "GET", "/api/v1/public/measures", nil)
+		want(t, pub, 200, "")
+		if n := strings.Count(string(pub.Body), `"code":"P-`) + strings.Count(string(pub.Body), `"code":"R-`); n < 40 {
+			t.Errorf("published %d measures", n)
+		}
+		want(t, e.Do(t, auth.RolePublic, "GET", "/api/v1/public/measures?scenario=nope", nil), 400, "scenario")
+		noBasis := `{"code":"P-TEST-001","text":"限制参加评优","kind":"punish","category":"administrative","mode":"mandatory","initiating_dept":"xyb",
+			"implementing_depts":["xyb"],"list_types":["court_dishonest_debtor"],"scenarios":["honors"],"binds":["subject"],"basis":[]}`
+		want(t, e.Do(t, auth.RoleOperator, "PUT", "/api/v1/measures/P-TEST-001", noBasis), 400, "basis")
+		wrongKind := strings.Replace(noBasis, `"basis":[]`, `"basis":[{"document":"《测试条例》","article":"第一条"}]`, 1)
+		wrongKind = strings.Replace(wrongKind, "court_dishonest_debtor", "tax_a_grade", 1)
+		want(t, e.Do(t, auth.RoleOperator, "PUT", "/api/v1/measures/P-TEST-001", wrongKind), 400, "list_types[0]")
+		ok := strings.Replace(wrongKind, "tax_a_grade", "court_dishonest_debtor", 1)
+		want(t, e.Do(t, auth.RoleClerk, "PUT", "/api/v1/measures/P-TEST-001", ok), 403, "")
+		want(t, e.Do(t, auth.RoleOperator, "PUT", "/api/v1/measures/P-TEST-001", ok), 200, "")
+		if pub := e.Do(t, auth.RolePublic, "GET", "/api/v1/public/measures?scenario=honors", nil); !strings.Contains(string(pub.Body), "P-TEST-001") {
+			t.Error("saved measure not published")
+		}
+		lt := e.Do(t, auth.RolePublic, "GET", "/api/v1/list-types", nil)
+		want(t, lt, 200, "")
+		if !strings.Contains(string(lt.Body), "失信被执行人") {
+			t.Errorf("list types %s", lt.Body[:200])
+		}
+		want(t, e.Do(t, auth.RoleOperator, "PUT", "/api/v1/list-types/bad_black", `{"code":"bad_black","name":"无依据黑名单","kind":"black","domain":"market","identifying_dept":"samr","criteria":"x","exit_conditions":["y"]}`), 400, "basis")
+	})
+}
