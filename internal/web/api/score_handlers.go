@@ -1,0 +1,5 @@
+package api
+
+func (h *handlers) scoreRoutes() []Route {
+	return nil
+}
