@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"xinyong/internal/audit"
@@ -275,14 +274,13 @@ func (s *Store) TokenExists(ctx context.Context, secret string) (bool, error) {
 // this node drops them at once; other nodes notice within the TTL).
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Principal, error) {
 	hash := auth.HashToken(secret)
-	key := tokenCacheKey{s, hash}
 	now := s.Now()
-	if v, ok := tokenCache.Load(key); ok {
+	if v, ok := s.tokens.Load(hash); ok {
 		c := v.(tokenCacheEntry)
 		if now.Before(c.until) && now.Before(c.expires) {
 			return c.p, nil
 		}
-		tokenCache.Delete(key)
+		s.tokens.Delete(hash)
 	}
 	var p auth.Principal
 	var role string
@@ -300,18 +298,11 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Princip
 		return auth.Public, errs.Unauthenticated("auth.token_expired", "API 令牌已过期")
 	}
 	p.Role = auth.Role(role)
-	tokenCache.Store(key, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
+	s.tokens.Store(hash, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
 	return p, nil
 }
 
 const tokenCacheTTL = 30 * time.Second
-
-var tokenCache sync.Map // tokenCacheKey -> tokenCacheEntry
-
-type tokenCacheKey struct {
-	s    *Store
-	hash string
-}
 
 type tokenCacheEntry struct {
 	p       auth.Principal
@@ -321,9 +312,9 @@ type tokenCacheEntry struct {
 
 // forgetToken drops a token from this node's cache.
 func (s *Store) forgetToken(id int64) {
-	tokenCache.Range(func(k, v any) bool {
-		if k.(tokenCacheKey).s == s && v.(tokenCacheEntry).p.TokenID == id {
-			tokenCache.Delete(k)
+	s.tokens.Range(func(k, v any) bool {
+		if v.(tokenCacheEntry).p.TokenID == id {
+			s.tokens.Delete(k)
 		}
 		return true
 	})

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
@@ -65,6 +66,7 @@ type Store struct {
 	Path   string  // SQLite file, "" for PostgreSQL
 	now    func() time.Time
 	notify []func(Change) // after-commit listeners
+	tokens sync.Map       // token hash -> tokenCacheEntry (see TokenPrincipal)
 }
 
 // Options tune Open.

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"xinyong/internal/auth"
@@ -105,20 +105,13 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-var reqSeq struct {
-	sync.Mutex
-	n      uint64
-	prefix string
-}
+var (
+	reqPrefix = auth.RandomString(4) // distinguishes nodes and restarts
+	reqSeq    atomic.Uint64
+)
 
 func nextRequestID() string {
-	reqSeq.Lock()
-	defer reqSeq.Unlock()
-	if reqSeq.prefix == "" {
-		reqSeq.prefix = auth.RandomString(4)
-	}
-	reqSeq.n++
-	return reqSeq.prefix + "-" + strconv.FormatUint(reqSeq.n, 36)
+	return reqPrefix + "-" + strconv.FormatUint(reqSeq.Add(1), 36)
 }
 
 func observe(m *metrics.Registry, next http.Handler) http.Handler {

@@ -83,18 +83,19 @@ func (r *Registry) Gauge(name, help string, fn func() float64) {
 	r.items[name], r.help[name] = GaugeFunc(fn), help
 }
 
-// HistogramVec observes durations (seconds) by label values.
+// HistogramVec observes durations (seconds) by label values. Observing is
+// lock-free once a label set exists, so it costs little on hot paths.
 type HistogramVec struct {
 	labels  []string
 	buckets []float64
-	mu      sync.Mutex
+	mu      sync.RWMutex
 	vals    map[string]*hist
 }
 
 type hist struct {
-	counts []uint64
-	sum    float64
-	n      uint64
+	counts  []atomic.Uint64
+	sumBits atomic.Uint64
+	n       atomic.Uint64
 }
 
 // Histogram registers a histogram family with the given upper bounds.
@@ -112,33 +113,43 @@ func (r *Registry) Histogram(name, help string, buckets []float64, labels ...str
 // Observe records one value.
 func (h *HistogramVec) Observe(v float64, values ...string) {
 	key := strings.Join(values, "\x00")
-	h.mu.Lock()
+	h.mu.RLock()
 	x := h.vals[key]
+	h.mu.RUnlock()
 	if x == nil {
-		x = &hist{counts: make([]uint64, len(h.buckets))}
-		h.vals[key] = x
+		h.mu.Lock()
+		if x = h.vals[key]; x == nil {
+			x = &hist{counts: make([]atomic.Uint64, len(h.buckets))}
+			h.vals[key] = x
+		}
+		h.mu.Unlock()
 	}
 	for i, b := range h.buckets {
 		if v <= b {
-			x.counts[i]++
+			x.counts[i].Add(1)
 		}
 	}
-	x.sum += v
-	x.n++
-	h.mu.Unlock()
+	for {
+		old := x.sumBits.Load()
+		if x.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+			break
+		}
+	}
+	x.n.Add(1)
 }
 
 func (h *HistogramVec) write(w io.Writer, name string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	h.mu.RLock()
+	defer h.mu.RUnlock()
 	for _, k := range sortedKeys(h.vals) {
 		x := h.vals[k]
 		for i, b := range h.buckets {
-			fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", fmt.Sprint(b)), x.counts[i])
+			fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", fmt.Sprint(b)), x.counts[i].Load())
 		}
-		fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", "+Inf"), x.n)
-		fmt.Fprintf(w, "%s_sum%s %g\n", name, labelStr(h.labels, k, "", ""), x.sum)
-		fmt.Fprintf(w, "%s_count%s %d\n", name, labelStr(h.labels, k, "", ""), x.n)
+		n := x.n.Load()
+		fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", "+Inf"), n)
+		fmt.Fprintf(w, "%s_sum%s %g\n", name, labelStr(h.labels, k, "", ""), math.Float64frombits(x.sumBits.Load()))
+		fmt.Fprintf(w, "%s_count%s %d\n", name, labelStr(h.labels, k, "", ""), n)
 	}
 }
 
@@ -202,4 +213,4 @@ func labelStr(names []string, key, extraName, extraVal string) string {
 }
 
 // DefBuckets suits HTTP latencies in seconds.
-var DefBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, math.Inf(1)}[:13]
+var DefBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
