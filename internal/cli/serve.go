@@ -70,7 +70,11 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	// Webhook push (C9): runs until shutdown, stopped before the store closes.
-	pusher := deliver.New(e.store, deliver.Options{}) // registers its OnChange listener now
+	pushOpts, err := pushOptions()
+	if err != nil {
+		return err
+	}
+	pusher := deliver.New(e.store, pushOpts) // registers its OnChange listener now
 	pushCtx, stopPush := context.WithCancel(ctx)
 	pushDone := make(chan struct{})
 	go func() { defer close(pushDone); pusher.Run(pushCtx) }()
@@ -142,4 +146,23 @@ func seedDemoIfEmpty(ctx context.Context, e *env, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "演示账号 (demo sign-in): 管理后台 /console，用户名 admin（信用办）或 samr / court / tax（部门经办人），密码 %s\n", demo.Password)
 	return nil
+}
+
+// pushOptions reads XINYONG_PUSH_LEASE: how long a node's claim on a
+// subscription lasts without renewal, i.e. how soon another node takes over
+// the deliveries of a node that died (default 15 s; must exceed the 10 s
+// HTTP timeout of one delivery).
+func pushOptions() (deliver.Options, error) {
+	o := deliver.Options{Lease: 15 * time.Second}
+	if v := os.Getenv("XINYONG_PUSH_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return o, fmt.Errorf("XINYONG_PUSH_LEASE 应为不短于 1s 的时长，如 15s：%q", v)
+		}
+		o.Lease = d
+		if d <= 10*time.Second {
+			o.Client = &http.Client{Timeout: d / 2, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		}
+	}
+	return o, nil
 }
