@@ -15,7 +15,7 @@ func TestSeedValidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"license", "penalty", "enforcement", "confirmation", "award", "judgment", "court_defaulter",
-		"abnormal", "serious_list", "contract", "commitment", "evaluation", "honor", "voluntary"}
+		"abnormal", "serious_list", "contract", "commitment", "commitment_breach", "evaluation", "honor", "voluntary"}
 	if diff := cmp.Diff(want, c.Codes()); diff != "" {
 		t.Errorf("type codes (-want +got):\n%s", diff)
 	}

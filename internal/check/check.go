@@ -66,6 +66,19 @@ type Answer struct {
 	AggravatedDomains []string         `json:"aggravated_domains,omitempty"`
 	Incentives        Incentives       `json:"incentives"`
 	Monitoring        []EntryView      `json:"monitoring,omitempty"`
+	// Supervision is the subject's current credit grade and supervision
+	// class (分级分类监管), filled in by the engine from the stored scores.
+	Supervision *Supervision `json:"supervision,omitempty"`
+}
+
+// Supervision is a credit grade (三等九级) and its supervision class with
+// the recommended inspection frequency.
+type Supervision struct {
+	Grade   string  `json:"grade"`
+	Class   string  `json:"class"`
+	Name    string  `json:"name"`
+	Mode    string  `json:"mode"`
+	PerYear float64 `json:"inspections_per_year"`
 }
 
 // EntryView is a list entry as the check shows it.

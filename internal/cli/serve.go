@@ -88,6 +88,12 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	defer deps.Engine.Close()
+	stopScoring, err := startScoring(ctx, &deps) // score.go: scores, supervision class, tracking schedule
+	if err != nil {
+		return err
+	}
+	defer stopScoring()
+	defer api.StartRemedySweep(ctx, deps, 10*time.Minute)() // remedy_commit.go: escalate overdue cases, break expired commitments
 	reg := metrics.New()
 	handler := web.New(web.Options{API: deps, Metrics: reg, UI: ui.New(ui.Deps{API: deps})})
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -140,7 +146,7 @@ func seedDemoIfEmpty(ctx context.Context, e *env, out io.Writer) error {
 	}
 	if n == 0 {
 		fmt.Fprintln(out, "正在生成演示数据 (seeding demo data)…")
-		if err := runDemo(ctx, e, demoOptions{Subjects: 1000, Seed: 1, ListEntries: 120}, out); err != nil {
+		if err := runDemo(ctx, e, demoOptions{Subjects: 1000, Seed: 1, ListEntries: 120, Records: 2000}, out); err != nil {
 			return err
 		}
 	}

@@ -28,6 +28,7 @@ type Options struct {
 	TailInterval time.Duration // default 200ms
 	BuildBatch   int64         // subjects per load query at build, default 50000
 	MaxLogBatch  int           // checks per group commit, default 2000
+	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms
 	// RedCheckYears is how far back red-list cross-checks look for negative
 	// records (default list.DefaultRedCheckYears).
 	RedCheckYears int
@@ -67,7 +68,12 @@ type Engine struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	size    atomic.Int64
+	// classify gives a subject's supervision class (set by the scorer).
+	classify atomic.Pointer[func(int64) *check.Supervision]
 }
+
+// SetClassifier makes every answer carry the subject's supervision class.
+func (e *Engine) SetClassifier(fn func(subjectID int64) *check.Supervision) { e.classify.Store(&fn) }
 
 // Start builds the index from the store (seeding the rule tables on first
 // start) and starts the background refresher, tailer and check logger.
@@ -80,6 +86,9 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	}
 	if o.MaxLogBatch <= 0 {
 		o.MaxLogBatch = 2000
+	}
+	if o.LogLinger <= 0 {
+		o.LogLinger = time.Millisecond
 	}
 	if o.RedCheckYears <= 0 {
 		o.RedCheckYears = list.DefaultRedCheckYears
@@ -164,7 +173,11 @@ func (e *Engine) Check(code string, sc measure.Scenario, asOf time.Time, related
 			in.Related[i] = e.Lookup(p.Code)
 		}
 	}
-	return check.Evaluate(in), s
+	a := check.Evaluate(in)
+	if fn := e.classify.Load(); fn != nil && s != nil {
+		a.Supervision = (*fn)(s.SubjectID)
+	}
+	return a, s
 }
 
 func (e *Engine) loadRules(ctx context.Context) error {

@@ -72,15 +72,19 @@ func (e *Engine) logger(ctx context.Context) {
 			e.drainClosed()
 			return
 		}
+		// Linger briefly so that concurrent checks share one commit: a commit
+		// costs far more than a row, so bigger batches mean more checks/s.
+		linger := time.NewTimer(e.o.LogLinger)
 	fill:
 		for len(batch) < e.o.MaxLogBatch {
 			select {
 			case r := <-e.logc:
 				batch = append(batch, r)
-			default:
+			case <-linger.C:
 				break fill
 			}
 		}
+		linger.Stop()
 		for _, r := range batch {
 			logs = append(logs, r.l)
 		}

@@ -22,6 +22,7 @@ import (
 	"xinyong/internal/catalog"
 	"xinyong/internal/errs"
 	"xinyong/internal/store"
+	"xinyong/internal/subject"
 )
 
 // Format of an uploaded file.
@@ -39,9 +40,14 @@ type Table struct {
 	Codes    []string // field code per column, "" = ignored
 	Warnings []store.Issue
 
-	next   func() ([]string, error) // next raw row, io.EOF at the end
+	next   func() ([]string, int, error) // next raw row and its line/row number, io.EOF at the end
 	line   int
 	sample map[string]string // the template's sample row by code, skipped when found
+	idCols map[int]bool      // columns holding identity numbers (masked in Raw)
+
+	// Mask masks identity numbers kept in the cells of the report
+	// (default: first and last four characters shown).
+	Mask func(string) string
 }
 
 // Open detects the format (XLSX by its zip signature; old .xls refused;
@@ -95,13 +101,17 @@ func (tb *Table) openCSV(br *bufio.Reader) error {
 	if bytes.Count(firstLine, []byte("\t")) > bytes.Count(firstLine, []byte(",")) {
 		cr.Comma = '\t'
 	}
-	tb.next = func() ([]string, error) {
+	tb.next = func() ([]string, int, error) {
 		rec, err := cr.Read()
 		var pe *csv.ParseError
 		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-			return nil, &rowError{fmt.Sprintf("第 %d 行 CSV 格式错误：%v", pe.Line, pe.Err)}
+			return nil, pe.StartLine, &rowError{fmt.Sprintf("第 %d 行 CSV 格式错误：%v", pe.Line, pe.Err)}
 		}
-		return rec, err
+		if err != nil {
+			return nil, 0, err
+		}
+		line, _ := cr.FieldPos(0) // file line (blank lines count, as in a spreadsheet)
+		return rec, line, nil
 	}
 	return nil
 }
@@ -141,24 +151,27 @@ func (tb *Table) openXLSX(br *bufio.Reader) error {
 		return errs.Field("file", "无法读取 XLSX 工作表："+err.Error())
 	}
 	tb.Format = FormatXLSX
-	tb.next = func() ([]string, error) {
+	n := 0
+	tb.next = func() ([]string, int, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			rows.Close()
 			f.Close()
-			return nil, io.EOF
+			return nil, 0, io.EOF
 		}
-		return rows.Columns()
+		n++ // Next also yields the empty rows between stored ones
+		cols, err := rows.Columns()
+		return cols, n, err
 	}
 	return nil
 }
 
 func (tb *Table) readHeader(t *catalog.Type) error {
 	for {
-		rec, err := tb.next()
-		tb.line++
+		rec, line, err := tb.next()
+		tb.line = line
 		if errors.Is(err, io.EOF) {
 			return errs.Field("file", "文件没有表头和数据行")
 		} else if err != nil {
@@ -182,6 +195,12 @@ func (tb *Table) readHeader(t *catalog.Type) error {
 			errs.FieldError{Field: "header", Reason: "未识别的列：" + strings.Join(unknown, "、")})
 	}
 	tb.Codes = codes
+	tb.idCols = map[int]bool{}
+	for i, c := range codes {
+		if f, ok := t.Field(c); ok && f.Type == catalog.FieldIDNumber {
+			tb.idCols[i] = true
+		}
+	}
 	if len(unknown) > 0 {
 		tb.Warnings = append(tb.Warnings, store.Issue{Row: tb.line, Field: "header",
 			Reason: "以下列不属于“" + t.Name + "”，已忽略：" + strings.Join(unknown, "、")})
@@ -215,8 +234,8 @@ func trimAll(rec []string) []string {
 // template's field-code row and unchanged sample row are skipped.
 func (tb *Table) Next() (store.IngestRow, error) {
 	for {
-		rec, err := tb.next()
-		tb.line++
+		rec, line, err := tb.next()
+		tb.line = line
 		var re *rowError
 		if errors.As(err, &re) {
 			return store.IngestRow{Line: tb.line, Err: re.reason}, nil
@@ -238,6 +257,11 @@ func (tb *Table) Next() (store.IngestRow, error) {
 		for i, c := range tb.Codes {
 			if c != "" && i < len(rec) {
 				row.Values[c] = rec[i]
+			}
+		}
+		for i := range tb.idCols {
+			if i < len(row.Raw) && row.Raw[i] != "" {
+				row.Raw[i] = tb.mask(row.Raw[i])
 			}
 		}
 		return row, nil
@@ -274,6 +298,13 @@ func (tb *Table) isSample(rec []string) bool {
 		cols++
 	}
 	return cols > 0
+}
+
+func (tb *Table) mask(s string) string {
+	if tb.Mask != nil {
+		return tb.Mask(s)
+	}
+	return subject.MaskID(s, 4, 4)
 }
 
 // ReadWarnings returns the warnings found while reading (store.Ingest adds

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ type existing struct {
 }
 
 var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version", "is_current", "catalog_version", "nature", "severity", "disclosure", "state",
-	"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at"}
+	"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at", "revoked_at"}
 
 const colIsCurrent = 6 // index of is_current in recordCols
 
@@ -97,6 +98,7 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		}
 		p.ref = ref
 		p.draft = record.Build(in.t, vr, in.env)
+		in.protectIDs(&p.draft)
 		if ref.flag != "" {
 			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
 			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), ref.flag)
@@ -132,6 +134,28 @@ func (in *ingester) apply(pr *prepared) error {
 	return in.store(good, pr.first, pr.last)
 }
 
+// protectIDs keeps identity numbers out of stored content: the content
+// shows them masked, and the content hash (idempotency) covers their keyed
+// hash instead of the clear number, so neither reveals them.
+func (in *ingester) protectIDs(d *record.Draft) {
+	var shown, hashed map[string]string
+	for i := range in.t.Fields {
+		f := &in.t.Fields[i]
+		v := d.Row.Values[f.Code]
+		if f.Type != catalog.FieldIDNumber || v == "" {
+			continue
+		}
+		if shown == nil {
+			shown, hashed = maps.Clone(d.Row.Values), maps.Clone(d.Row.Values)
+		}
+		shown[f.Code], hashed[f.Code] = in.o.Mask(v), in.o.PII.Hash("record_id_number", v)
+	}
+	if shown != nil {
+		d.Content, _ = record.Canonical(shown)
+		_, d.ContentHash = record.Canonical(hashed)
+	}
+}
+
 func keepRejected(rep *BatchReport, p *pendingRow) {
 	if len(rep.RejectedRows) >= maxRejectedRows {
 		rep.Truncated = true
@@ -153,7 +177,14 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 	}
 	latest := map[string]*existing{}
 	clause, arg := in.tx.inList(docs)
-	rs, err := in.tx.query(`SELECT doc_no, version, content_hash, is_current, id, state FROM records WHERE dept = ? AND type = ? AND doc_no `+clause, in.o.Dept, in.t.Code, arg)
+	q, args := `SELECT doc_no, version, content_hash, is_current, id, state FROM records WHERE dept = ? AND type = ? AND doc_no `+clause, []any{in.o.Dept, in.t.Code, arg}
+	if in.tx.s.D.Name == "postgres" {
+		// One index probe per key on (dept, type, doc_no): the batch's own
+		// rows have no statistics yet, so leave the planner no choice.
+		q, args = `SELECT r.doc_no, r.version, r.content_hash, r.is_current, r.id, r.state FROM unnest(CAST(? AS text[])) AS k(doc)
+			CROSS JOIN LATERAL (SELECT * FROM records x WHERE x.dept = ? AND x.type = ? AND x.doc_no = k.doc OFFSET 0) r`, []any{arg, in.o.Dept, in.t.Code}
+	}
+	rs, err := in.tx.query(q, args...)
 	if err != nil {
 		return fmt.Errorf("find existing records: %w", err)
 	}
@@ -208,11 +239,18 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		if in.review {
 			state = record.PendingReview
 		}
+		// A row whose status says 撤销 (e.g. XK_ZT = 1) revokes: it is stored
+		// as a revoked version at once, never held for review.
+		revoke := d.Row.Status == "1"
+		if revoke {
+			state = record.Revoked
+		}
+		wasPublished := e != nil && e.currentState == record.Published
 		kind := "record.published"
 		if e != nil {
 			version = e.version + 1
 			kind = "record.corrected"
-			if in.review && e.currentState == record.Published {
+			if in.review && !revoke && e.currentState == record.Published {
 				current = false // the published version stays in effect until review
 			}
 		}
@@ -229,7 +267,11 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 				kind = "record.published"
 			}
 		}
-		var published any
+		var published, revoked any
+		if revoke {
+			revoked = nowMicros
+			in.rep.Revoked++
+		}
 		late := 0
 		if state == record.Published {
 			published = nowMicros
@@ -242,7 +284,7 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			}
 		}
 		row := []any{id, p.ref.id, in.t.Code, in.o.Dept, doc, version, current, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(state),
-			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published}
+			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
 		inserts = append(inserts, row)
 		hashes = append(hashes, d.ContentHash)
 		if e == nil {
@@ -257,9 +299,12 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			e.currentID, e.currentState, e.inChunk = id, state, len(inserts)-1
 		}
 		in.rep.Accepted++
-		if state == record.PendingReview {
+		switch {
+		case state == record.PendingReview:
 			in.rep.Pending++
-		} else {
+		case revoke && wasPublished:
+			events = append(events, recordChange("record.revoked", id, p.ref.id, p.ref.pubCode, in.t, doc, version, d, in.o.Dept, 0))
+		case !revoke:
 			events = append(events, recordChange(kind, id, p.ref.id, p.ref.pubCode, in.t, doc, version, d, in.o.Dept, late))
 		}
 		in.outcome(p, map[bool]string{true: "created", false: "corrected"}[version == 1], id, version, string(state))

@@ -107,6 +107,7 @@ type BatchReport struct {
 	Duplicate      int           `json:"duplicate"`
 	Rejected       int           `json:"rejected"`
 	Pending        int           `json:"pending_review"`
+	Revoked        int           `json:"revoked"` // rows whose status field says 撤销
 	Late           int           `json:"late"`
 	Issues         []Issue       `json:"issues"`
 	Warnings       []Issue       `json:"warnings"`
@@ -239,10 +240,19 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			review: dept.ReviewRequired, rep: rep, o: &o, now: now, legacy: legacyKinds(t), stmts: stmtCache{}}
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
+		if tx.s.D.Name == "postgres" {
+			// The batch's own rows are invisible to the statistics until it
+			// commits: without this the planner would scan the growing
+			// records table once per chunk.
+			if _, err := tx.exec(`SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+		}
 		if tx.s.D.Name == "sqlite" {
-			// A large batch is one transaction: give the writer enough
-			// page cache that it is not spilled to the WAL mid-batch.
-			for _, p := range []string{`PRAGMA cache_size = -131072`, `PRAGMA defer_foreign_keys = ON`} {
+			// A large batch is one transaction: give the writer (one
+			// connection, kept) enough page cache that it is not spilled
+			// to the WAL mid-batch; FK checks run at commit.
+			for _, p := range []string{`PRAGMA cache_size = -65536`, `PRAGMA defer_foreign_keys = ON`} {
 				if _, err := tx.exec(p); err != nil {
 					return err
 				}
@@ -304,9 +314,6 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		}
 		return tx.saveBatch(rep)
 	})
-	if s.D.Name == "sqlite" {
-		s.w.ExecContext(ctx, `PRAGMA cache_size = -2000`) // back to the default
-	}
 	if errors.Is(err, errStrictReject) {
 		rep.Status = "rejected"
 		rep.Accepted, rep.Created, rep.Corrected, rep.Duplicate, rep.Pending, rep.Late = 0, 0, 0, 0, 0, 0

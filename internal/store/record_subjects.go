@@ -262,18 +262,28 @@ func placeholders(n int) string {
 	return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")"
 }
 
-// inList returns "IN (…)" over a JSON array bound as ONE parameter, and the
-// parameter: a chunk's thousands of keys cost one bind and no parsing.
+// inList returns a membership test over ONE bound parameter and that
+// parameter: a chunk's thousands of keys cost one bind and no parsing. On
+// SQLite a JSON array read by json_each; on PostgreSQL a typed array with
+// = ANY, which the planner serves from the index.
 func (tx *Tx) inList(keys []any) (string, any) {
-	b, _ := json.Marshal(keys)
 	if tx.s.D.Name == "postgres" {
 		if len(keys) > 0 {
 			if _, ints := keys[0].(int64); ints {
-				return "IN (SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS BIGINT))", string(b)
+				ids := make([]int64, len(keys))
+				for i, k := range keys {
+					ids[i] = k.(int64)
+				}
+				return "= ANY(?)", ids
 			}
 		}
-		return "IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))", string(b)
+		ss := make([]string, len(keys))
+		for i, k := range keys {
+			ss[i] = k.(string)
+		}
+		return "= ANY(?)", ss
 	}
+	b, _ := json.Marshal(keys)
 	return "IN (SELECT value FROM json_each(?))", string(b)
 }
 

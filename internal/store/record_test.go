@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,6 +278,78 @@ func TestReviewQueueAndLateness(t *testing.T) {
 		tl, err := s.RecordTimeliness(ctx, "samr", "", "")
 		if err != nil || len(tl) != 1 || tl[0].Late != 1 || tl[0].LateDays != 3 {
 			t.Errorf("timeliness %+v %v", tl, err)
+		}
+	})
+}
+
+func TestStatusRowRevokes(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, true) // review on: a revocation still takes effect at once
+		ctx := context.Background()
+		lic := map[string]string{
+			"XK_XDR_MC": "甲公司", "XK_XDR_LB": "法人及非法人组织", "XK_XDR_SHXYM": recNewUSCC(), "XK_XKWS": "准予许可决定", "XK_WSH": "许1",
+			"XK_XKLB": "普通", "XK_NR": "食品销售", "XK_JDRQ": "2025-02-20", "XK_YXQZ": "2025-02-20", "XK_YXQZI": "2030-02-19",
+			"XK_XKJG": "市市场监督管理局", "XK_XKJGDM": "11350100MB0000000X", "XK_LYDW": "市市场监督管理局", "XK_LYDWDM": "11350100MB0000000X",
+		}
+		run := func(v map[string]string) *store.BatchReport {
+			rep, err := s.Ingest(ctx, &store.SliceRows{Rows: []store.IngestRow{{Line: 1, Values: v}}}, store.IngestOptions{
+				Dept: "samr", Type: "license", Source: "test", Actor: "user:1", PII: recTestPII(t), Outcomes: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		first := run(lic)
+		if _, err := s.ReviewRecord(ctx, first.Outcomes[0].ID, "samr", record.ActionPass, "", "user:3", func(record.Record, string) int { return 0 }); err != nil {
+			t.Fatal(err)
+		}
+		recs, _ := s.PublicListing(ctx, store.PublicFilter{AsOf: "2025-03-03", Type: "license", Limit: 10})
+		if len(recs) != 1 {
+			t.Fatalf("licence not public after review: %d", len(recs))
+		}
+		head, _ := s.Changes(ctx, 0, 1000)
+		lic["XK_ZT"] = "撤销"
+		rep := run(lic)
+		if rep.Revoked != 1 || rep.Pending != 0 || rep.Corrected != 1 {
+			t.Fatalf("revoking row: %+v", rep)
+		}
+		recs, _ = s.PublicListing(ctx, store.PublicFilter{AsOf: "2025-03-03", Type: "license", Limit: 10})
+		if len(recs) != 0 {
+			t.Errorf("revoked licence still public")
+		}
+		ch, _ := s.Changes(ctx, head[len(head)-1].Seq, 10)
+		if len(ch) != 1 || ch[0].Kind != "record.revoked" {
+			t.Errorf("feed after revoking row: %+v", ch)
+		}
+	})
+}
+
+func TestIdentityNumbersNotStoredInClear(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		const id = "11010519491231002X"
+		person := recPenalty("罚P", "", "李小明", "2025-02-20")
+		delete(person, "CF_XDR_SHXYM")
+		delete(person, "CF_FRDB")
+		person["CF_XDR_LB"], person["CF_XDR_ZJLX"], person["CF_XDR_ZJHM"] = "自然人", "身份证", id
+		rep := recIngest(t, s, false, person)
+		if rep.Created != 1 {
+			t.Fatalf("person row: %+v", rep)
+		}
+		var content, hash string
+		if err := s.DB().QueryRow("SELECT content, content_hash FROM records").Scan(&content, &hash); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(content, id) || !strings.Contains(content, "1101**********002X") {
+			t.Errorf("stored content: %s", content)
+		}
+		if again := recIngest(t, s, false, person); again.Duplicate != 1 {
+			t.Errorf("re-send of a person's record is not a duplicate: %+v", recCountsOf(again))
+		}
+		other := maps.Clone(person)
+		other["CF_XDR_ZJHM"] = subject.GenerateIDCard(recUscRand, "110105", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), true)
+		if v := recIngest(t, s, false, other); v.Corrected != 1 {
+			t.Errorf("changed identity number: %+v", recCountsOf(v))
 		}
 	})
 }

@@ -228,7 +228,23 @@ func Prepare(in Input, p Protector, mask func(string) string, now time.Time, len
 	return s, nil
 }
 
-var personEnc = base32.NewEncoding("0123456789ABCDEFGHJKLMNPQRTUWXYZ").WithPadding(base32.NoPadding)
+const personAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXYZ"
+
+var personEnc = base32.NewEncoding(personAlphabet).WithPadding(base32.NoPadding)
+
+// IsPersonCode reports whether s has the form of a person's public code
+// ("P" and 17 characters of the person alphabet). No USCC starts with P.
+func IsPersonCode(s string) bool {
+	if len(s) != 18 || s[0] != 'P' {
+		return false
+	}
+	for i := 1; i < 18; i++ {
+		if strings.IndexByte(personAlphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // PersonCode derives the public reference of a person from its ID hash:
 // "P" followed by 17 characters, stable and not reversible.

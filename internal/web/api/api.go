@@ -13,6 +13,7 @@ import (
 	"xinyong/internal/errs"
 	"xinyong/internal/pii"
 	"xinyong/internal/report"
+	"xinyong/internal/score/scorer"
 	"xinyong/internal/search"
 	"xinyong/internal/store"
 	"xinyong/internal/web/httpx"
@@ -30,6 +31,8 @@ type Deps struct {
 	Reports *report.Signer
 	// Engine is the in-memory check index (nil: the check is unavailable).
 	Engine *engine.Engine
+	// Scores keeps credit scores current (nil: scoring routes answer from the store only).
+	Scores *scorer.Scorer
 }
 
 type handlers struct{ Deps }
@@ -63,6 +66,7 @@ func Routes(d Deps) []Route {
 	rs = append(rs, h.pushRoutes()...)   // push_handlers.go (subscriptions, deliveries)
 	rs = append(rs, h.remedyRoutes()...) // remedy_handlers.go (objections, repairs, commitments, reports)
 	rs = append(rs, h.webRoutes()...)    // report_handlers.go (credit report PDF, QR, verification)
+	rs = append(rs, h.scoreRoutes()...)  // score_handlers.go (evaluation, supervision, tracking)
 	return rs
 }
 

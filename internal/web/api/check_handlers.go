@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -55,8 +53,6 @@ type checkQuery struct {
 	related  bool
 }
 
-var personCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXYZ"
-
 // checkCode validates a subject code for the check: a USCC with a correct
 // check character, or a person code (P + 17 characters).
 func checkCode(raw string, now time.Time) (string, string) {
@@ -64,12 +60,7 @@ func checkCode(raw string, now time.Time) (string, string) {
 	if code == "" {
 		return "", "请提供主体代码（统一社会信用代码或自然人主体编号）"
 	}
-	if len(code) == 18 && code[0] == 'P' {
-		for i := 1; i < 18; i++ {
-			if !strings.ContainsRune(personCodeChars, rune(code[i])) {
-				return "", "自然人主体编号格式错误：" + raw
-			}
-		}
+	if subject.IsPersonCode(code) {
 		return code, ""
 	}
 	v := subject.ValidateUSCC(code)
@@ -145,18 +136,14 @@ func (h *handlers) send(ctx context.Context, w http.ResponseWriter, v any, logs 
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return errs.Internal(err)
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	digest := hex.EncodeToString(sum[:])
-	for i := range logs {
-		logs[i].Digest = digest
-	}
-	if err := h.Engine.Log(ctx, logs...); err != nil {
-		return errs.Internal(fmt.Errorf("log check: %w", err))
+	digest, err := h.logChecks(ctx, buf.Bytes(), logs) // console_bridge.go
+	if err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Check-Digest", digest)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
@@ -253,11 +240,14 @@ func (h *handlers) getCheck(w http.ResponseWriter, r *http.Request) error {
 
 // FeedbackInput is what POST /checks/{id}/feedback accepts.
 type FeedbackInput struct {
-	Items []struct {
-		Measure string `json:"measure"`
-		Applied *bool  `json:"applied"`
-		Reason  string `json:"reason"`
-	} `json:"items"`
+	Items []FeedbackItem `json:"items"`
+}
+
+// FeedbackItem is the feedback on one measure.
+type FeedbackItem struct {
+	Measure string `json:"measure"`
+	Applied *bool  `json:"applied"`
+	Reason  string `json:"reason"`
 }
 
 func (h *handlers) checkFeedback(w http.ResponseWriter, r *http.Request) error {
@@ -265,12 +255,26 @@ func (h *handlers) checkFeedback(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	l, err := h.ownCheck(r)
+	l, err := h.feedback(r, in)
 	if err != nil {
 		return err
 	}
+	fb, err := h.Store.CheckFeedback(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"check_id": l.ID, "feedback": fb, "complete": len(fb) >= len(l.Measures)})
+	return nil
+}
+
+// feedback validates and saves feedback on the caller's check.
+func (h *handlers) feedback(r *http.Request, in FeedbackInput) (store.CheckLog, error) {
+	l, err := h.ownCheck(r)
+	if err != nil {
+		return l, err
+	}
 	if len(in.Items) == 0 || len(in.Items) > 200 {
-		return errs.Field("items", "请逐项反馈措施执行情况（1 至 200 项）")
+		return l, errs.Field("items", "请逐项反馈措施执行情况（1 至 200 项）")
 	}
 	returned := map[string]bool{}
 	for _, m := range l.Measures {
@@ -299,17 +303,9 @@ func (h *handlers) checkFeedback(w http.ResponseWriter, r *http.Request) error {
 		seen[it.Measure] = true
 	}
 	if len(fe) > 0 {
-		return errs.Invalid("check.feedback", "执行反馈有误", fe...)
+		return l, errs.Invalid("check.feedback", "执行反馈有误", fe...)
 	}
-	if err := h.Store.SaveFeedback(r.Context(), l, items, httpx.PrincipalOf(r.Context()).Actor()); err != nil {
-		return err
-	}
-	fb, err := h.Store.CheckFeedback(r.Context(), l.ID)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, 200, map[string]any{"check_id": l.ID, "feedback": fb, "complete": len(fb) >= len(l.Measures)})
-	return nil
+	return l, h.Store.SaveFeedback(r.Context(), l, items, httpx.PrincipalOf(r.Context()).Actor())
 }
 
 func (h *handlers) feedbackStats(w http.ResponseWriter, r *http.Request) error {

@@ -136,40 +136,12 @@ func (h *handlers) proposeEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &p); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	t, err := h.Store.ListType(ctx, strings.TrimSpace(p.ListType))
-	if errs.Is(err, errs.KindNotFound) {
-		return errs.Field("list_type", "未知的名单类型："+p.ListType)
-	} else if err != nil {
-		return err
-	}
-	pr := httpx.PrincipalOf(ctx)
-	if actorFor(pr, t) == list.ActorOther {
-		return errs.Forbidden("list_entry.forbidden", "只有认定部门（"+t.IdentifyingDept+"）或信用办可以认定“"+t.Name+"”")
-	}
-	now := h.Now()
-	if err := p.Validate(t, list.Day(now)); err != nil {
-		return err
-	}
-	sub, err := h.Store.SubjectByCode(ctx, p.Subject)
-	if errs.Is(err, errs.KindNotFound) {
-		return errs.Field("subject", "未找到该主体："+p.Subject)
-	} else if err != nil {
-		return err
-	}
-	if t.ExcludeMinors && sub.Type == subject.TypeNatural {
-		if minor, err := h.isMinor(r, sub, p.Start); err != nil {
-			return err
-		} else if minor {
-			return errs.Field("subject", "未成年人不得纳入“"+t.Name+"”")
-		}
-	}
-	e, err := h.Store.ProposeEntry(ctx, sub.ID, p, t, h.redYears(), pr.Actor())
+	e, err := h.propose(r, p) // console_bridge.go
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/list-entries/"+strconv.FormatInt(e.ID, 10))
-	httpx.JSON(w, http.StatusCreated, e.Effective(now, t))
+	httpx.JSON(w, http.StatusCreated, e)
 	return nil
 }
 
@@ -310,31 +282,10 @@ func (h *handlers) transition(a list.Action) func(http.ResponseWriter, *http.Req
 		if err := decodeOptional(r, &in); err != nil {
 			return err
 		}
-		e, t, err := h.ownEntry(r)
+		out, err := h.transit(r, a, in) // console_bridge.go
 		if err != nil {
 			return err
 		}
-		p := httpx.PrincipalOf(r.Context())
-		ti := store.TransitionInput{Action: a, Who: actorFor(p, t), Note: strings.TrimSpace(in.Note), RedYears: h.redYears()}
-		if len([]rune(ti.Note)) > 1000 {
-			return errs.Field("note", "说明不能超过1000个字")
-		}
-		switch a {
-		case list.ActExit:
-			reason, ok := list.ParseExitReason(strings.TrimSpace(in.Reason))
-			if !ok {
-				return errs.Field("reason", "移出原因应为 expiry（期满）、repair（信用修复）、revocation（撤销认定）、court（法院删除）、withdrawn（撤回）或 other（其他）")
-			}
-			ti.ExitReason = reason
-		case list.ActNotify:
-			ti.Notice = list.Notice(e, t, h.measureTexts(t))
-		}
-		out, err := h.Store.TransitionEntry(r.Context(), e.ID, t, ti, p.Actor())
-		if err != nil {
-			return err
-		}
-		out = out.Effective(h.Now(), t)
-		out.ListName = t.Name
 		httpx.JSON(w, 200, out)
 		return nil
 	}

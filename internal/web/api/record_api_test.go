@@ -146,6 +146,18 @@ func TestRecordSubmissionAPI(t *testing.T) {
 		if got := publicDocNos(t, srv); len(got) != 1 || got[0] != "罚P" {
 			t.Errorf("public after revoke: %v", got)
 		}
+		// As-of views: before the decision and after the window nothing shows.
+		for asOf, want := range map[string]int{"2025-11-30": 0, "2026-06-01": 1, "2026-12-02": 0} {
+			res := srv.Do(t, auth.RolePublic, "GET", "/api/v1/public/records?as_of="+asOf, nil)
+			var p recPublic
+			res.JSON(t, &p)
+			if len(p.Items) != want {
+				t.Errorf("as_of %s: %d items, want %d", asOf, len(p.Items), want)
+			}
+		}
+		if res := srv.Do(t, auth.RolePublic, "GET", "/api/v1/public/records?as_of=2026-13-01", nil); res.Status != 400 {
+			t.Errorf("bad as_of: %d", res.Status)
+		}
 		// History visible to the department.
 		res = srv.Do(t, auth.RoleReviewer, "GET", fmt.Sprintf("/api/v1/records/%d", id), nil)
 		if res.Status != 200 || !strings.Contains(string(res.Body), `"revoked"`) {

@@ -149,6 +149,7 @@ func (h *handlers) importRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	tb.Mask = h.mask()
 	rep, err := h.Store.Ingest(r.Context(), tb, store.IngestOptions{
 		Dept: dept, Type: t.Code, Source: "file:" + fh.Filename, Actor: p.Actor(), Strict: strict, Header: tb.Header,
 		PII: h.PII, Mask: h.mask()})
@@ -176,7 +177,7 @@ func writeReport(w http.ResponseWriter, rep *store.BatchReport, prefix string) e
 	return errs.Invalid("records.rejected", "严格模式：共 "+strconv.Itoa(rep.Rejected)+" 行未通过校验，整批未入库。逐行报告见 /api/v1/batches/"+strconv.FormatInt(rep.BatchID, 10), fields...)
 }
 
-func pathID(r *http.Request) (int64, error) {
+func recPathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errs.Field("id", "编号应为正整数")
@@ -185,7 +186,7 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 func (h *handlers) batchFor(r *http.Request) (*store.BatchReport, error) {
-	id, err := pathID(r)
+	id, err := recPathID(r)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +265,7 @@ func (h *handlers) listRecords(w http.ResponseWriter, r *http.Request) error {
 
 // ownRecord loads a record the caller's department may act on.
 func (h *handlers) ownRecord(r *http.Request) (record.Record, error) {
-	id, err := pathID(r)
+	id, err := recPathID(r)
 	if err != nil {
 		return record.Record{}, err
 	}
@@ -331,36 +332,7 @@ func (h *handlers) reviewRecord(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	switch {
-	case in.Action != record.ActionPass && in.Action != record.ActionReturn:
-		return errs.Field("action", "action 只能是 pass（通过）或 return（退回）")
-	case in.Action == record.ActionReturn && in.Reason == "":
-		return errs.Field("reason", "退回时须填写原因")
-	case len([]rune(in.Reason)) > 500:
-		return errs.Field("reason", "原因不能超过 500 字")
-	}
-	rec, err := h.ownRecord(r)
-	if err != nil {
-		return err
-	}
-	cat, err := h.Store.CatalogVersion(r.Context(), rec.CatalogVersion)
-	if err != nil {
-		return err
-	}
-	cal, err := h.Store.Calendar(r.Context())
-	if err != nil {
-		return err
-	}
-	late := func(x record.Record, today string) int {
-		t, ok := cat.Lookup(x.Type)
-		if !ok {
-			return 0
-		}
-		return record.Lateness(t, cal, x.DecisionDate, today)
-	}
-	p := httpx.PrincipalOf(r.Context())
-	out, err := h.Store.ReviewRecord(r.Context(), rec.ID, deptScope(p), in.Action, in.Reason, p.Actor(), late)
+	out, err := h.review(r, in) // console_bridge.go
 	if err != nil {
 		return err
 	}

@@ -206,8 +206,14 @@ func (h *handlers) publicRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	today := h.Now().In(catalog.Shanghai).Format("2006-01-02")
-	f := store.PublicFilter{AsOf: today, Type: q.Get("type"), Dept: q.Get("dept"), Subject: strings.ToUpper(strings.TrimSpace(q.Get("subject"))),
+	asOf := h.Now().In(catalog.Shanghai).Format("2006-01-02")
+	if v := q.Get("as_of"); v != "" {
+		if !isDate(v) {
+			return errs.Field("as_of", "日期格式应为 YYYY-MM-DD")
+		}
+		asOf = v
+	}
+	f := store.PublicFilter{AsOf: asOf, Type: q.Get("type"), Dept: q.Get("dept"), Subject: strings.ToUpper(strings.TrimSpace(q.Get("subject"))),
 		Text: strings.TrimSpace(q.Get("q")), From: q.Get("from"), To: q.Get("to"), Before: before, Limit: limit}
 	for k, v := range map[string]string{"from": f.From, "to": f.To} {
 		if v != "" && !isDate(v) {

@@ -33,9 +33,22 @@ func (h *handlers) webRoutes() []Route {
 	}
 }
 
-// ReportListSection, when set, adds the list-entries section to reports
-// (wired once red/black list entries exist).
-var ReportListSection func(ctx context.Context, st *store.Store, subjectID int64, now time.Time) (*report.Section, error)
+// listSection shows the public red and black list entries in force.
+func listSection(es []store.PublicEntry) report.Section {
+	sec := report.Section{Title: "红黑名单", Empty: "未被列入公开的红名单或黑名单", Columns: []string{"名单", "类别", "认定部门", "认定依据", "列入日期", "期限至"}}
+	for _, e := range es {
+		end := e.End
+		if end == "" {
+			end = "至移出之日"
+		}
+		dept := e.DeptName
+		if dept == "" {
+			dept = e.Dept
+		}
+		sec.Rows = append(sec.Rows, []string{e.TypeName, e.KindLabel, dept, e.BasisDoc, e.Start, end})
+	}
+	return sec
+}
 
 // AuthorizeReport decides whether p may obtain sub's report: anyone for an
 // organisation; for a natural person the person itself, or the operator or a
@@ -81,19 +94,11 @@ func (d Deps) IssueReport(ctx context.Context, p auth.Principal, sub subject.Sub
 	if in.Records, err = d.Store.PublicRecords(ctx, sub.ID, today); err != nil {
 		return nil, "", err
 	}
-	if ReportListSection != nil {
-		if ok, err := d.Store.HasTable(ctx, "list_entries"); err != nil {
-			return nil, "", err
-		} else if ok {
-			sec, err := ReportListSection(ctx, d.Store, sub.ID, now)
-			if err != nil {
-				return nil, "", err
-			}
-			if sec != nil {
-				in.Extra = append(in.Extra, *sec)
-			}
-		}
+	entries, err := d.Store.PublicEntries(ctx, sub.ID, today)
+	if err != nil {
+		return nil, "", err
 	}
+	in.Extra = append(in.Extra, listSection(entries))
 	id, number, err := d.Store.ReserveReport(ctx, sub.ID, sub.Code, p.Actor(), purpose, now)
 	if err != nil {
 		return nil, "", err

@@ -123,6 +123,11 @@ func TestSubjectAPIFlow(t *testing.T) {
 		if person.IDNumber != "4405**********0014" || strings.Contains(string(res.Body), "440524188001010014") {
 			t.Fatalf("person not masked: %s", res.Body)
 		}
+		var byCode struct{ Name string }
+		srv.Do(t, auth.RolePublic, "GET", "/api/v1/subjects/"+person.Code, nil).JSON(t, &byCode)
+		if byCode.Name != "赵六" {
+			t.Fatalf("person by public code: %+v", byCode)
+		}
 		if res := srv.Do(t, auth.RolePublic, "GET", "/api/v1/subjects/440524188001010014", nil); res.Status != 403 {
 			t.Fatalf("public ID lookup: %d", res.Status)
 		}

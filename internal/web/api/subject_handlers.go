@@ -86,6 +86,9 @@ func (h *handlers) createSubject(w http.ResponseWriter, r *http.Request) error {
 // callers only) a personal identity number, whose lookup is audited.
 func (h *handlers) lookup(r *http.Request) (subject.Subject, error) {
 	code := strings.ToUpper(strings.TrimSpace(r.PathValue("code")))
+	if subject.IsPersonCode(code) {
+		return h.Store.SubjectByCode(r.Context(), code)
+	}
 	v := subject.Identify(code, h.Now())
 	if v.Kind.Personal() {
 		p := httpx.PrincipalOf(r.Context())

@@ -14,6 +14,7 @@ import (
 	"xinyong/internal/auth"
 	"xinyong/internal/config"
 	"xinyong/internal/demo"
+	"xinyong/internal/engine"
 	"xinyong/internal/pii"
 	"xinyong/internal/report"
 	"xinyong/internal/search"
@@ -92,6 +93,11 @@ func newFixture(t testing.TB) *fixture {
 	f.addRecord(t, subs[1].ID, "penalty", "bad", "shared", "published", "榕市监罚〔2026〕2号", now.Format("2006-01-02"), "")
 	f.addRecord(t, subs[1].ID, "license", "neutral", "public", "published", "JY13501020012345", "2024-03-01", "")
 
+	eng, err := engine.Start(ctx, st, engine.Options{TailInterval: 50 * time.Millisecond}) // seeds list types and measures; the console check tool needs it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
 	ix := search.New()
 	if err := search.NewFollower(st, ix, time.Hour).Load(ctx); err != nil {
 		t.Fatal(err)
@@ -99,7 +105,7 @@ func newFixture(t testing.TB) *fixture {
 	f.srv = httptest.NewUnstartedServer(nil)
 	cfg := config.Defaults()
 	cfg.PublicURL = "http://" + f.srv.Listener.Addr().String() // reports and QR codes point at the test server
-	f.deps = api.Deps{Store: st, Config: cfg, PII: p, Now: time.Now, Search: ix, Reports: signer}
+	f.deps = api.Deps{Store: st, Config: cfg, PII: p, Now: time.Now, Search: ix, Reports: signer, Engine: eng}
 	f.srv.Config.Handler = web.New(web.Options{API: f.deps, UI: ui.New(ui.Deps{API: f.deps})})
 	f.srv.Start()
 	t.Cleanup(f.srv.Close)
@@ -159,7 +165,7 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 type cookieJar struct{ cookies []*http.Cookie }
 
 func (j *cookieJar) SetCookies(u *url.URL, cs []*http.Cookie) { j.cookies = append(j.cookies, cs...) }
-func (j *cookieJar) Cookies(u *url.URL) []*http.Cookie      { return j.cookies }
+func (j *cookieJar) Cookies(u *url.URL) []*http.Cookie        { return j.cookies }
 
 var public = &http.Client{CheckRedirect: noRedirect}
 

@@ -9,6 +9,7 @@ import (
 	"xinyong/internal/catalog"
 	"xinyong/internal/errs"
 	"xinyong/internal/record"
+	"xinyong/internal/store"
 	"xinyong/internal/subject"
 	"xinyong/internal/web/api"
 	"xinyong/internal/web/httpx"
@@ -30,6 +31,12 @@ type subjectView struct {
 	ReportURL  string // direct download, "" when not allowed
 	NeedReason bool   // staff may download a person's report with a reason
 	QR         string
+	// subject_sections.go: 双公示 records, list status, commitments, measures
+	Records       []subjectRecord
+	Entries       []store.PublicEntry
+	Commitments   []subjectCommit
+	Measures      []subjectMeasure
+	MeasuresReady bool // the check engine answered
 }
 
 func (s *server) subjectPage(w http.ResponseWriter, r *http.Request) error {
@@ -67,6 +74,9 @@ func (s *server) subjectPage(w http.ResponseWriter, r *http.Request) error {
 			v.Other++
 		}
 	}
+	if err := s.subjectSections(r.Context(), sub, recs, &v); err != nil {
+		return err
+	}
 	p := httpx.PrincipalOf(r.Context())
 	url := "/api/v1/subjects/" + sub.Code + "/report.pdf"
 	switch {
@@ -75,6 +85,11 @@ func (s *server) subjectPage(w http.ResponseWriter, r *http.Request) error {
 	case p.Role == auth.RoleOperator || p.CanUnmask:
 		v.NeedReason = true
 	}
-	s.render(w, r, 200, "subject", view{Title: sub.Name, Data: v})
+	title := sub.Name
+	if v.Person {
+		title = record.MaskName(sub.Name)
+	}
+	w.Header().Set("Cache-Control", "no-store") // the QR code opens this page: always the live state
+	s.render(w, r, 200, "subject", view{Title: title, Data: v})
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"xinyong/internal/auth"
 	"xinyong/internal/errs"
+	"xinyong/internal/record"
 	"xinyong/internal/web/api"
 	"xinyong/internal/web/httpx"
 )
@@ -61,6 +62,11 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /verify", s.wrap(s.verifyForm))
 	mux.HandleFunc("POST /verify", s.wrap(s.verifyUpload))
 	mux.HandleFunc("GET /rights", s.wrap(s.rights))
+	s.applyRoutes(mux)                                            // apply_portal.go: objection, repair and report forms, progress by query code
+	mux.HandleFunc("GET /publicity", s.wrap(s.publicity))         // publicity.go: 双公示
+	mux.HandleFunc("GET /lists", s.wrap(s.lists))                 // lists.go: 红黑榜
+	mux.HandleFunc("GET /lists/boards/{id}", s.wrap(s.listBoard)) // lists.go
+	mux.HandleFunc("GET /measures", s.wrap(s.measures))           // measures.go: 措施清单
 	mux.HandleFunc("GET /console/departments", s.wrap(s.departmentList))
 	mux.HandleFunc("POST /console/departments", s.wrap(s.departmentCreate))
 	mux.HandleFunc("GET /console/departments/{code}/edit", s.wrap(s.departmentEdit))
@@ -71,11 +77,21 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/tokens", s.wrap(s.tokenCreate))
 	mux.HandleFunc("POST /console/tokens/{id}/revoke", s.wrap(s.tokenRevoke))
 	mux.HandleFunc("GET /console/audit", s.wrap(s.auditLog))
+	s.consoleRemedyRoutes(mux) // console_remedy.go: objection, repair and report handling
+	s.consoleWorkRoutes(mux)   // console_routes.go: records, review, list entries, check tool, operator rule pages
 	mux.HandleFunc("POST /console/audit/verify", s.wrap(s.auditVerify))
+	mux.HandleFunc("GET /credit-index", s.wrap(s.creditIndex))                       // portal_index.go
+	mux.HandleFunc("GET /console/tracking", s.wrap(s.trackingDashboard))             // console_tracking.go
+	mux.HandleFunc("POST /console/tracking/reports", s.wrap(s.trackingGenerate))     // console_tracking.go
+	mux.HandleFunc("GET /console/tracking/reports/{id}", s.wrap(s.trackingDownload)) // console_tracking.go
+	mux.HandleFunc("GET /console/recommendations.xlsx", s.wrap(s.recommendDownload)) // console_tracking.go
 	mux.HandleFunc("/", s.wrap(notFound))
 }
 
 var funcs = template.FuncMap{
+	// maskname keeps a person's surname only: the portal never shows a
+	// natural person's full name.
+	"maskname": record.MaskName,
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -60,7 +60,7 @@ CREATE TABLE records (
   UNIQUE (dept, type, doc_no, version)
 );
 CREATE INDEX records_subject ON records (subject_id, is_current);
-CREATE INDEX records_public ON records (type, is_current, state, decision_date);
+CREATE INDEX records_public ON records (type, decision_date) WHERE is_current AND state = 'published';
 CREATE INDEX records_review ON records (dept, state) WHERE state = 'pending_review';
 
 CREATE TABLE calendar_days (
