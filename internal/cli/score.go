@@ -93,7 +93,9 @@ func schedule(ctx context.Context, d api.Deps, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if err := scheduledWork(ctx, d); err != nil && !errors.Is(err, context.Canceled) {
+		// Scheduled reports and the monthly index are produced by one node.
+		_, err := d.Store.Exclusive(ctx, "tracking.schedule", every+every/2, func(ctx context.Context) error { return scheduledWork(ctx, d) })
+		if err != nil && !errors.Is(err, context.Canceled) {
 			slog.Error("tracking schedule", "err", err)
 		}
 		select {

@@ -12,6 +12,8 @@ import (
 	"xinyong/internal/audit"
 	"xinyong/internal/errs"
 	"xinyong/internal/list"
+	"xinyong/internal/record"
+	"xinyong/internal/subject"
 )
 
 // Board is a published 红黑榜: entries added to and exited from public
@@ -53,70 +55,10 @@ type BoardItem struct {
 func (s *Store) PublishBoard(ctx context.Context, title, start, end string, actor string) (Board, error) {
 	b := Board{Title: title, PeriodStart: start, PeriodEnd: end, PublishedBy: actor}
 	err := s.InTx(ctx, func(tx *Tx) error {
-		types := map[string]list.Type{}
-		rows, err := tx.query(`SELECT body FROM list_types`)
+		err := tx.compileBoard(&b)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var body string
-			var t list.Type
-			if err := rows.Scan(&body); err == nil && json.Unmarshal([]byte(body), &t) == nil {
-				types[t.Code] = t
-			}
-		}
-		rows.Close()
-		loc := time.FixedZone("CST", 8*3600)
-		from, _ := time.ParseInLocation(time.DateOnly, start, loc)
-		to, _ := time.ParseInLocation(time.DateOnly, end, loc)
-		to = to.AddDate(0, 0, 1)
-		endExcl := to.Format(time.DateOnly)
-		rows, err = tx.query(`SELECT `+entryCols+entryFrom+` WHERE e.activated_at IS NOT NULL AND ((e.activated_at >= ? AND e.activated_at < ?) OR (e.exited_at >= ? AND e.exited_at < ?)
-			OR (e.state = 'active' AND e.end_date >= ? AND e.end_date < ?)) ORDER BY e.id`, micros(from), micros(to), micros(from), micros(to), start, endExcl)
-		if err != nil {
-			return fmt.Errorf("board entries: %w", err)
-		}
-		byDomain := map[string]*BoardDomain{}
-		for rows.Next() {
-			e, err := scanEntry(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			t, ok := types[e.ListType]
-			if !ok || !t.Public {
-				continue
-			}
-			item := BoardItem{Subject: e.SubjectCode, Name: e.SubjectName, ListType: e.ListType, ListName: t.Name, Change: "added", Start: e.Start, End: e.End}
-			if act := e.ActivatedAt; act.Before(from) || !act.Before(to) {
-				item.Change, item.ExitReason = "exited", e.ExitReason.Label()
-				if e.State == list.Active {
-					item.ExitReason = list.ExitExpiry.Label()
-				}
-				b.Exited++
-			} else {
-				b.Added++
-			}
-			d := byDomain[e.Domain]
-			if d == nil {
-				name, _ := list.DomainName(e.Domain)
-				d = &BoardDomain{Domain: e.Domain, DomainName: name, Red: []BoardItem{}, Black: []BoardItem{}}
-				byDomain[e.Domain] = d
-			}
-			if e.Kind == list.Red {
-				d.Red = append(d.Red, item)
-			} else {
-				d.Black = append(d.Black, item)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, d := range byDomain {
-			b.Domains = append(b.Domains, *d)
-		}
-		sort.Slice(b.Domains, func(i, j int) bool { return b.Domains[i].Domain < b.Domains[j].Domain })
 		body, _ := json.Marshal(b.Domains)
 		now := tx.s.Now()
 		b.PublishedAt = now
@@ -175,4 +117,79 @@ func (s *Store) Board(ctx context.Context, id int64) (Board, error) {
 		}
 	}
 	return b, nil
+}
+
+// compileBoard fills b's domains and counts from the entries of public list
+// types added or exited in [b.PeriodStart, b.PeriodEnd].
+func (tx *Tx) compileBoard(b *Board) error {
+	start, end := b.PeriodStart, b.PeriodEnd
+	types := map[string]list.Type{}
+	rows, err := tx.query(`SELECT body FROM list_types`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var body string
+		var t list.Type
+		if err := rows.Scan(&body); err == nil && json.Unmarshal([]byte(body), &t) == nil {
+			types[t.Code] = t
+		}
+	}
+	rows.Close()
+	loc := time.FixedZone("CST", 8*3600)
+	from, _ := time.ParseInLocation(time.DateOnly, start, loc)
+	to, _ := time.ParseInLocation(time.DateOnly, end, loc)
+	to = to.AddDate(0, 0, 1)
+	endExcl := to.Format(time.DateOnly)
+	rows, err = tx.query(`SELECT `+entryCols+entryFrom+` WHERE e.activated_at IS NOT NULL AND ((e.activated_at >= ? AND e.activated_at < ?) OR (e.exited_at >= ? AND e.exited_at < ?)
+		OR (e.state = 'active' AND e.end_date >= ? AND e.end_date < ?)) ORDER BY e.id`, micros(from), micros(to), micros(from), micros(to), start, endExcl)
+	if err != nil {
+		return fmt.Errorf("board entries: %w", err)
+	}
+	byDomain := map[string]*BoardDomain{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		t, ok := types[e.ListType]
+		if !ok || !t.Public {
+			continue
+		}
+		name := e.SubjectName
+		if subject.IsPersonCode(e.SubjectCode) {
+			name = record.MaskName(name) // boards are public: persons by surname only
+		}
+		item := BoardItem{Subject: e.SubjectCode, Name: name, ListType: e.ListType, ListName: t.Name, Change: "added", Start: e.Start, End: e.End}
+		if act := e.ActivatedAt; act.Before(from) || !act.Before(to) {
+			item.Change, item.ExitReason = "exited", e.ExitReason.Label()
+			if e.State == list.Active {
+				item.ExitReason = list.ExitExpiry.Label()
+			}
+			b.Exited++
+		} else {
+			b.Added++
+		}
+		d := byDomain[e.Domain]
+		if d == nil {
+			name, _ := list.DomainName(e.Domain)
+			d = &BoardDomain{Domain: e.Domain, DomainName: name, Red: []BoardItem{}, Black: []BoardItem{}}
+			byDomain[e.Domain] = d
+		}
+		if e.Kind == list.Red {
+			d.Red = append(d.Red, item)
+		} else {
+			d.Black = append(d.Black, item)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range byDomain {
+		b.Domains = append(b.Domains, *d)
+	}
+	sort.Slice(b.Domains, func(i, j int) bool { return b.Domains[i].Domain < b.Domains[j].Domain })
+	return nil
 }

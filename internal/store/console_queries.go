@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -64,4 +65,22 @@ func (s *Store) MeasureReach(ctx context.Context, before, after []string, today 
 	}
 	r.Removed, err = s.countOnLists(ctx, before, after, today)
 	return r, err
+}
+
+var errPreview = errors.New("preview: roll back")
+
+// PreviewBoard compiles the board of [start, end] as PublishBoard would,
+// without publishing it.
+func (s *Store) PreviewBoard(ctx context.Context, title, start, end string) (Board, error) {
+	b := Board{Title: title, PeriodStart: start, PeriodEnd: end}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := tx.compileBoard(&b); err != nil {
+			return err
+		}
+		return errPreview
+	})
+	if errors.Is(err, errPreview) {
+		err = nil
+	}
+	return b, err
 }

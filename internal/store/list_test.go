@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -144,6 +145,14 @@ func TestEntryLifecycle(t *testing.T) {
 		got, err := s.Board(ctx, board.ID)
 		if err != nil || len(got.Domains) != 2 {
 			t.Errorf("stored board: %v %+v", err, got)
+		}
+		// Boards are public: a person appears by surname only.
+		for _, d := range got.Domains {
+			for _, it := range append(d.Red, d.Black...) {
+				if it.Subject == person.Code && (it.Name == person.Name || !strings.HasSuffix(it.Name, "*")) {
+					t.Errorf("person not masked on the board: %+v", it)
+				}
+			}
 		}
 	})
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"xinyong/internal/errs"
 	"xinyong/internal/store"
@@ -22,21 +21,9 @@ func (h *handlers) publishBoard(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	var fe []errs.FieldError
-	title := strings.TrimSpace(in.Title)
-	if title == "" || len([]rune(title)) > 100 {
-		fe = append(fe, errs.FieldError{Field: "title", Reason: "标题不能为空，且不超过100字"})
-	}
-	if !isDate(in.PeriodStart) {
-		fe = append(fe, errs.FieldError{Field: "period_start", Reason: "日期格式应为 YYYY-MM-DD"})
-	}
-	if !isDate(in.PeriodEnd) {
-		fe = append(fe, errs.FieldError{Field: "period_end", Reason: "日期格式应为 YYYY-MM-DD"})
-	} else if isDate(in.PeriodStart) && in.PeriodEnd < in.PeriodStart {
-		fe = append(fe, errs.FieldError{Field: "period_end", Reason: "结束日期早于开始日期"})
-	}
-	if len(fe) > 0 {
-		return errs.Invalid("board.invalid", "红黑榜信息有误", fe...)
+	title, err := checkBoard(in) // console_board.go
+	if err != nil {
+		return err
 	}
 	b, err := h.Store.PublishBoard(r.Context(), title, in.PeriodStart, in.PeriodEnd, httpx.PrincipalOf(r.Context()).Actor())
 	if err != nil {

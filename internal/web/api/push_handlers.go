@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -94,35 +93,7 @@ func (h *handlers) createSubscription(w http.ResponseWriter, r *http.Request) er
 	if err := httpx.Decode(r, &in); err != nil {
 		return err
 	}
-	p := httpx.PrincipalOf(r.Context())
-	in.Dept = strings.TrimSpace(in.Dept)
-	if p.Role != auth.RoleOperator {
-		if in.Dept != "" && in.Dept != p.Dept {
-			return errs.Forbidden("subscription.other_dept", "只能为本部门创建推送订阅")
-		}
-		in.Dept = p.Dept
-	}
-	var fes []errs.FieldError
-	spec, err := push.Spec{URL: in.URL, Description: in.Description, EventTypes: in.EventTypes, ListTypes: in.ListTypes}.Normalize()
-	if err != nil {
-		fes = append(fes, errs.As(err).Fields...)
-	}
-	if in.Dept == "" {
-		fes = append(fes, errs.FieldError{Field: "dept", Reason: "请指定订阅所属部门"})
-	}
-	secret := strings.TrimSpace(in.Secret)
-	if secret != "" {
-		if _, err := push.SecretKey(secret); err != nil {
-			fes = append(fes, errs.FieldError{Field: "secret", Reason: err.Error()})
-		}
-	} else if secret, err = push.NewSecret(rand.Reader); err != nil {
-		return errs.Internal(err)
-	}
-	if len(fes) > 0 {
-		return errs.Invalid("subscription.invalid", "订阅信息有误", fes...)
-	}
-	sub, err := h.Store.CreateSubscription(r.Context(), store.Subscription{Dept: in.Dept, URL: spec.URL, Description: spec.Description,
-		EventTypes: spec.EventTypes, ListTypes: spec.ListTypes, Secret: secret}, p.Actor())
+	sub, secret, err := h.subscribe(r, in) // console_push.go
 	if err != nil {
 		return err
 	}

@@ -196,10 +196,17 @@ func StartRemedySweep(ctx context.Context, d Deps, interval time.Duration) (stop
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			if esc, broken, err := RemedySweep(ctx, d); err != nil && ctx.Err() == nil {
+			// One node sweeps at a time (the lease outlives the interval so
+			// the holder keeps it while it runs).
+			_, err := d.Store.Exclusive(ctx, "remedy.sweep", interval+interval/2, func(ctx context.Context) error {
+				esc, broken, err := RemedySweep(ctx, d)
+				if err == nil && esc+broken > 0 {
+					slog.Info("remedy sweep", "escalated", esc, "commitments_broken", broken)
+				}
+				return err
+			})
+			if err != nil && ctx.Err() == nil {
 				slog.Error("remedy sweep", "err", err)
-			} else if esc+broken > 0 {
-				slog.Info("remedy sweep", "escalated", esc, "commitments_broken", broken)
 			}
 			select {
 			case <-ctx.Done():

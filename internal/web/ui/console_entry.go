@@ -15,6 +15,16 @@ var exitReasons = [][2]string{
 	{string(list.ExitWithdrawn), list.ExitWithdrawn.Label()}, {string(list.ExitOther), list.ExitOther.Label()},
 }
 
+func init() {
+	funcs["actionlabel"] = func(a string) string {
+		if a == "propose" {
+			return "拟列入"
+		}
+		return list.Action(a).Label()
+	}
+	funcs["statelabel"] = func(st string) string { return list.State(st).Label() }
+}
+
 // entryShow shows an entry: facts, type and basis, notice, bound persons,
 // pauses, history and the actions its state allows.
 func (s *server) entryShow(w http.ResponseWriter, r *http.Request) error {
@@ -46,7 +56,8 @@ func (s *server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 		objectionEnds = list.ObjectionEnds(e.NotifiedAt, t).In(shanghai).Format("2006-01-02 15:04")
 	}
 	v.Title, v.Console = "名单条目 "+e.SubjectName, true
-	v.Data = map[string]any{"Entry": e, "Type": t, "History": hist, "Actions": acts, "ExitReasons": exitReasons, "ObjectionEnds": objectionEnds}
+	v.Data = map[string]any{"Entry": e, "Type": t, "History": hist, "Actions": acts, "ExitReasons": exitReasons, "ObjectionEnds": objectionEnds,
+		"Notice": strings.Split(strings.TrimSpace(e.Notice), "\n")}
 	s.render(w, r, status, "console_entry", v)
 	return nil
 }

@@ -118,4 +118,3 @@ func joinReasons(fields map[string]string) string {
 	}
 	return strings.Join(parts, "；")
 }
-
