@@ -36,14 +36,9 @@ type Options struct {
 
 const shardCount = 256
 
-type slot struct {
-	snap *check.Snapshot
-	seq  int64 // change-feed position the snapshot reflects at least
-}
-
 type shard struct {
 	mu sync.RWMutex
-	m  map[string]slot
+	t  table
 }
 
 type refreshReq struct {
@@ -96,7 +91,7 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	e := &Engine{st: st, o: o, seed: maphash.MakeSeed(), refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
 		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix()}
 	for i := range e.shards {
-		e.shards[i].m = map[string]slot{}
+		e.shards[i].t = newTable()
 	}
 	if err := st.SeedRules(ctx, list.Seed(), measure.Seed()); err != nil {
 		return nil, fmt.Errorf("seed rules: %w", err)
@@ -141,9 +136,9 @@ func (e *Engine) Size() int64 { return e.size.Load() }
 func (e *Engine) Lookup(code string) *check.Snapshot {
 	sh := e.shard(code)
 	sh.mu.RLock()
-	s := sh.m[code]
+	s := sh.t.load(e.seed, code)
 	sh.mu.RUnlock()
-	return s.snap
+	return s
 }
 
 func (e *Engine) shard(code string) *shard {
@@ -153,12 +148,9 @@ func (e *Engine) shard(code string) *shard {
 func (e *Engine) put(s *check.Snapshot, seq int64) {
 	sh := e.shard(s.Code)
 	sh.mu.Lock()
-	old, ok := sh.m[s.Code]
-	if !ok || seq >= old.seq {
-		sh.m[s.Code] = slot{s, seq}
-	}
+	added := sh.t.store(e.seed, s, seq)
 	sh.mu.Unlock()
-	if !ok {
+	if added {
 		e.size.Add(1)
 	}
 }
@@ -320,11 +312,11 @@ func (e *Engine) Codes(n int) []string {
 	for i := range e.shards {
 		sh := &e.shards[i]
 		sh.mu.RLock()
-		for c := range sh.m {
+		for _, r := range sh.t.rows {
 			if len(out) >= n {
 				break
 			}
-			out = append(out, c)
+			out = append(out, sh.t.str(r.code))
 		}
 		sh.mu.RUnlock()
 	}

@@ -32,12 +32,39 @@ type CheckLog struct {
 var checkLogCols = []string{"id", "at", "requester", "dept", "subject", "subject_id", "scenario", "as_of", "measures", "digest", "rules_version"}
 
 // LogChecks writes a batch of check logs in one transaction (group commit).
+// Rows go in through two statements prepared once per store (64 rows and 1
+// row at a time): compiling a statement per batch costs more than the rows.
 func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
-	rows := make([][]any, len(logs))
-	for i, l := range logs {
-		rows[i] = []any{l.ID, micros(l.At), l.Requester, l.Dept, l.Subject, l.SubjectID, l.Scenario, micros(l.AsOf), strings.Join(l.Measures, ","), l.Digest, l.RulesVersion}
+	s.checkLogOnce.Do(func() {
+		one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(checkLogCols)), ",") + ")"
+		head := "INSERT INTO check_log (" + strings.Join(checkLogCols, ", ") + ") VALUES "
+		s.checkLog64, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", 64), ",")))
+		if s.checkLogErr == nil {
+			s.checkLog1, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+one))
+		}
+	})
+	if s.checkLogErr != nil {
+		return fmt.Errorf("prepare check log: %w", s.checkLogErr)
 	}
-	return s.InTx(ctx, func(tx *Tx) error { return tx.bulkInsert("check_log", checkLogCols, rows) })
+	args := make([]any, 0, 64*len(checkLogCols))
+	return s.InTx(ctx, func(tx *Tx) error {
+		rest := logs
+		for len(rest) > 0 {
+			st, n := s.checkLog1, 1
+			if len(rest) >= 64 {
+				st, n = s.checkLog64, 64
+			}
+			args = args[:0]
+			for _, l := range rest[:n] {
+				args = append(args, l.ID, micros(l.At), l.Requester, l.Dept, l.Subject, l.SubjectID, l.Scenario, micros(l.AsOf), strings.Join(l.Measures, ","), l.Digest, l.RulesVersion)
+			}
+			if _, err := tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("log checks: %w", err)
+			}
+			rest = rest[n:]
+		}
+		return nil
+	})
 }
 
 // CheckLogByID returns one logged check.

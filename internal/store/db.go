@@ -67,6 +67,12 @@ type Store struct {
 	now    func() time.Time
 	notify []func(Change) // after-commit listeners
 	tokens sync.Map       // token hash -> tokenCacheEntry (see TokenPrincipal)
+
+	ckpt *checkpointer // SQLite only
+
+	checkLogOnce          sync.Once // statements of LogChecks
+	checkLog64, checkLog1 *sql.Stmt
+	checkLogErr           error
 }
 
 // Options tune Open.
@@ -109,13 +115,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	base := "file:" + o.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	// The single writer gets a large page cache: index maintenance on big
 	// tables is otherwise dominated by page reads (see docs/benchmarks.md).
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-131072)&_pragma=wal_autocheckpoint(16384)")
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-131072)&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=cache_size(-16384)")
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=cache_size(-4096)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -127,11 +133,22 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", o.Path, err)
 	}
 	s.D, s.w, s.r, s.Path = SQLite, w, r, o.Path
+	if err := s.startCheckpointer(base); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close releases the handles.
 func (s *Store) Close() error {
+	s.stopCheckpointer()
+	if s.checkLog64 != nil {
+		s.checkLog64.Close()
+	}
+	if s.checkLog1 != nil {
+		s.checkLog1.Close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
