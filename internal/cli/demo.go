@@ -82,9 +82,11 @@ func runDemo(ctx context.Context, e *env, o demoOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "已生成异议、修复、举报 %d 件，信用承诺 %d 项；进度查询码示例：\n", rem.Cases, rem.Commitments)
-	for label, code := range rem.Codes {
-		fmt.Fprintf(out, "  %s  %s\n", code, label)
+	if rem.Cases+rem.Commitments > 0 {
+		fmt.Fprintf(out, "已生成异议、修复、举报 %d 件，信用承诺 %d 项；进度查询码示例（门户 /apply 进度查询）：\n", rem.Cases, rem.Commitments)
+		for label, code := range rem.Codes {
+			fmt.Fprintf(out, "  %s  %s\n", code, label)
+		}
 	}
 	if o.ExportCodes != "" {
 		f, err := os.Create(o.ExportCodes)
