@@ -47,9 +47,9 @@ func (s *server) consoleWorkRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /console/subscriptions/{id}/{op}", s.wrap(s.subscriptionAct))
 	mux.HandleFunc("GET /console/boards", s.wrap(s.boardPage))
 	mux.HandleFunc("POST /console/boards", s.wrap(s.boardSubmit))
-	mux.HandleFunc("GET /console/settings/{name}", s.wrap(s.settingForm))            // console_settings.go
-	mux.HandleFunc("POST /console/settings/{name}", s.wrap(s.settingSave))           // console_settings.go
-	mux.HandleFunc("GET /console/supervision", s.wrap(s.supervisionPage))            // console_supervision.go
+	mux.HandleFunc("GET /console/settings/{name}", s.wrap(s.settingForm))          // console_settings.go
+	mux.HandleFunc("POST /console/settings/{name}", s.wrap(s.settingSave))         // console_settings.go
+	mux.HandleFunc("GET /console/supervision", s.wrap(s.supervisionPage))          // console_supervision.go
 	mux.HandleFunc("GET /console/calendar", s.wrap(s.calendarPage))                // console_calendar.go
 	mux.HandleFunc("POST /console/calendar/{year}/{op}", s.wrap(s.calendarChange)) // console_calendar.go
 }
