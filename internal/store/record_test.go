@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,9 +31,16 @@ func recTestPII(t testing.TB) *pii.Protector {
 	return p
 }
 
-var recUscRand = rand.New(rand.NewPCG(7, 11))
+var (
+	recUscMu   sync.Mutex // tests on both engines run in parallel
+	recUscRand = rand.New(rand.NewPCG(7, 11))
+)
 
-func recNewUSCC() string { return subject.GenerateUSCC(recUscRand, "350100", '9', '1') }
+func recNewUSCC() string {
+	recUscMu.Lock()
+	defer recUscMu.Unlock()
+	return subject.GenerateUSCC(recUscRand, "350100", '9', '1')
+}
 
 // recPenalty returns a valid 行政处罚 row.
 func recPenalty(doc, uscc, name, decided string) map[string]string {
