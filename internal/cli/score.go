@@ -136,7 +136,11 @@ func scheduledWork(ctx context.Context, d api.Deps) error {
 	if ok, err := d.Store.IndexMonthSaved(ctx, m.Key); err != nil {
 		return err
 	} else if !ok {
-		ms, err := d.Store.EnvironmentIndex(ctx, m, tracking.DefaultIndex)
+		cfg, err := d.Store.IndexIndicators(ctx)
+		if err != nil {
+			return err
+		}
+		ms, err := d.Store.EnvironmentIndex(ctx, m, cfg)
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,13 @@
 package tracking
 
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"xinyong/internal/errs"
+)
+
 // IndexIndicator is one configured component of the credit environment index.
 type IndexIndicator struct {
 	Code   string  `json:"code"`
@@ -9,7 +17,7 @@ type IndexIndicator struct {
 	HigherBetter bool `json:"higher_better"`
 }
 
-// DefaultIndex is the configured index: share of subjects with negative
+// DefaultIndex is the index until the operator configures another: share of subjects with negative
 // records (lower is better), repair rate, feedback rate, timeliness.
 var DefaultIndex = []IndexIndicator{
 	{Code: "negative_share", Name: "有失信记录主体占比", Weight: 0.4, HigherBetter: false},
@@ -79,3 +87,44 @@ func round1(v float64) float64 {
 
 // WeightPercent formats the weight as a percentage.
 func (i IndexIndicator) WeightPercent() string { return Rate(i.Weight).Percent() }
+
+// KnownIndicators are the indicators the platform can measure per month.
+var KnownIndicators = map[string]string{
+	"negative_share": "有失信记录主体占比", "repair_rate": "信用修复完成率",
+	"feedback_rate": "联合奖惩反馈率", "timeliness": "双公示按时率",
+}
+
+// ValidateIndex refuses an index configuration with unknown or repeated
+// indicators, weights outside (0, 1], or weights that do not sum to 1.
+func ValidateIndex(cfg []IndexIndicator) error {
+	var fields []errs.FieldError
+	if len(cfg) == 0 {
+		fields = append(fields, errs.FieldError{Field: "indicators", Reason: "至少需要一个指标"})
+	}
+	seen := map[string]bool{}
+	var sum float64
+	for i, in := range cfg {
+		f := fmt.Sprintf("indicators[%d]", i)
+		if _, ok := KnownIndicators[in.Code]; !ok {
+			fields = append(fields, errs.FieldError{Field: f + ".code", Reason: "未知指标：" + in.Code + "（可选 negative_share、repair_rate、feedback_rate、timeliness）"})
+		}
+		if seen[in.Code] {
+			fields = append(fields, errs.FieldError{Field: f + ".code", Reason: "指标重复：" + in.Code})
+		}
+		seen[in.Code] = true
+		if in.Weight <= 0 || in.Weight > 1 {
+			fields = append(fields, errs.FieldError{Field: f + ".weight", Reason: "权重应在 0（不含）到 1 之间"})
+		}
+		if strings.TrimSpace(in.Name) == "" {
+			fields = append(fields, errs.FieldError{Field: f + ".name", Reason: "名称不能为空"})
+		}
+		sum += in.Weight
+	}
+	if len(cfg) > 0 && math.Abs(sum-1) > 1e-6 {
+		fields = append(fields, errs.FieldError{Field: "indicators", Reason: fmt.Sprintf("权重之和应为 1，现为 %.4g", sum)})
+	}
+	if len(fields) > 0 {
+		return errs.Invalid("index.invalid", "信用环境指数配置有误", fields...)
+	}
+	return nil
+}

@@ -19,6 +19,7 @@ func (h *handlers) trackingRoutes() []Route {
 	return []Route{
 		{"GET", "/api/v1/tracking", deptStaff, "跟踪问效：各部门归集、时效、差错、积压、核查反馈、异议修复、名单、逾期（部门只见本部门）", h.trackingFigures},
 		{"GET", "/api/v1/tracking/index", anyone, "区域信用环境指数（按月，含各项构成）", h.environmentIndex},
+		{"PUT", "/api/v1/tracking/index/indicators", operator, "配置信用环境指数的指标与权重", h.putIndexIndicators},
 		{"GET", "/api/v1/tracking/reports", deptStaff, "已生成的季度报告列表", h.listTrackingReports},
 		{"POST", "/api/v1/tracking/reports", deptStaff, "生成季度跟踪问效报告（XLSX）", h.createTrackingReport},
 		{"GET", "/api/v1/tracking/reports/{id}", deptStaff, "下载季度报告（XLSX）", h.downloadTrackingReport},
@@ -67,11 +68,15 @@ func (h *handlers) environmentIndex(w http.ResponseWriter, r *http.Request) erro
 		last := p.Months()[len(p.Months())-1]
 		p.To = last.To
 	}
-	ms, err := h.Store.EnvironmentIndex(r.Context(), p, tracking.DefaultIndex)
+	cfg, err := h.Store.IndexIndicators(r.Context())
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, 200, map[string]any{"indicators": tracking.DefaultIndex, "months": ms})
+	ms, err := h.Store.EnvironmentIndex(r.Context(), p, cfg)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"indicators": cfg, "months": ms})
 	return nil
 }
 
@@ -90,8 +95,14 @@ func (d Deps) GenerateTrackingReport(ctx context.Context, period tracking.Period
 		if dd, err := d.Store.Department(ctx, dept); err == nil {
 			scope = dd.Name
 		}
-	} else if index, err = d.Store.EnvironmentIndex(ctx, period, tracking.DefaultIndex); err != nil {
-		return store.TrackingReport{}, err
+	} else {
+		cfg, err := d.Store.IndexIndicators(ctx)
+		if err != nil {
+			return store.TrackingReport{}, err
+		}
+		if index, err = d.Store.EnvironmentIndex(ctx, period, cfg); err != nil {
+			return store.TrackingReport{}, err
+		}
 	}
 	body, err := export.Quarterly(f, scope, index, d.Now())
 	if err != nil {
@@ -171,4 +182,18 @@ func SendXLSX(w http.ResponseWriter, name string, body []byte) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(200)
 	w.Write(body)
+}
+
+func (h *handlers) putIndexIndicators(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Indicators []tracking.IndexIndicator `json:"indicators"`
+	}
+	if err := httpx.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := h.Store.SaveIndexIndicators(r.Context(), in.Indicators, httpx.PrincipalOf(r.Context()).Actor()); err != nil {
+		return err
+	}
+	httpx.JSON(w, 200, map[string]any{"indicators": in.Indicators})
+	return nil
 }

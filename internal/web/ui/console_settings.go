@@ -12,6 +12,7 @@ import (
 	"xinyong/internal/list"
 	"xinyong/internal/publicity"
 	"xinyong/internal/score"
+	"xinyong/internal/tracking"
 )
 
 // setting is a rule set the operator edits as JSON in the console: each is
@@ -60,6 +61,20 @@ var settings = []setting{
 			}
 			_, err = s.API.Store.SaveScoreModel(ctx, m, actor, false)
 			return err
+		}},
+	{Name: "environment-index", Title: "信用环境指数", Help: "区域信用环境指数的构成指标与权重（权重之和为 1）。可选指标：negative_share 有失信记录主体占比、repair_rate 信用修复完成率、feedback_rate 联合奖惩反馈率、timeliness 双公示按时率。",
+		load: func(ctx context.Context, s *server, _ string) (any, error) {
+			cfg, err := s.API.Store.IndexIndicators(ctx)
+			return map[string]any{"indicators": cfg}, err
+		},
+		save: func(ctx context.Context, s *server, _ string, body []byte, actor string) error {
+			var in struct {
+				Indicators []tracking.IndexIndicator `json:"indicators"`
+			}
+			if err := strictJSON(body, &in); err != nil {
+				return err
+			}
+			return s.API.Store.SaveIndexIndicators(ctx, in.Indicators, actor)
 		}},
 	{Name: "list-type", Title: "红黑名单类型", Help: "认定部门、法律依据、认定标准、默认期限、移出条件、移出后重点监测期限。黑名单类型必须有法律依据。",
 		load: func(ctx context.Context, s *server, code string) (any, error) {

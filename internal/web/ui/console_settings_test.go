@@ -10,7 +10,7 @@ func TestConsoleSettings(t *testing.T) {
 	f := newFixture(t)
 	admin, csrf := f.session(t, f.user(t, "admin"))
 	clerk, ccsrf := f.session(t, f.user(t, "samr"))
-	pages := []string{"/console/settings/publicity-rules", "/console/settings/score-model", "/console/settings/list-type:court_dishonest_debtor"}
+	pages := []string{"/console/settings/publicity-rules", "/console/settings/score-model", "/console/settings/list-type:court_dishonest_debtor", "/console/settings/environment-index"}
 	for _, path := range pages {
 		if status, _, _ := do(t, public, "GET", f.srv.URL+path, nil, ""); status != 303 {
 			t.Errorf("public GET %s: %d", path, status)

@@ -18,11 +18,15 @@ type indexPage struct {
 // creditIndex shows the regional credit environment index of the last
 // twelve months, charted, with the components of every month.
 func (s *server) creditIndex(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.API.Store.EnvironmentIndex(r.Context(), store.IndexAsOf(s.API.Now()), tracking.DefaultIndex)
+	cfg, err := s.API.Store.IndexIndicators(r.Context())
 	if err != nil {
 		return err
 	}
-	pg := indexPage{Months: ms, Indicators: tracking.DefaultIndex}
+	ms, err := s.API.Store.EnvironmentIndex(r.Context(), store.IndexAsOf(s.API.Now()), cfg)
+	if err != nil {
+		return err
+	}
+	pg := indexPage{Months: ms, Indicators: cfg}
 	var labels []string
 	idx := tracking.Series{Name: "信用环境指数"}
 	for i := range ms {
