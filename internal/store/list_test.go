@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,14 +15,6 @@ import (
 	"xinyong/internal/subject"
 	"xinyong/internal/xtest"
 )
-
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // listFixture creates departments, seeds the rules and returns an
 // organisation with a legal representative.
@@ -63,8 +54,7 @@ func propose(t *testing.T, s *store.Store, sub subject.Subject, typ string, toda
 }
 
 func TestEntryLifecycle(t *testing.T) {
-	clk := &testClock{t: time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC)}
-	xtest.EachWith(t, xtest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+	xtest.EachClock(t, time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC), func(t *testing.T, s *store.Store, clk *xtest.Clock) {
 		ctx := context.Background()
 		org, person := listFixture(t, s, clk.Now())
 		ty, _ := list.SeedByCode("market_serious") // 5-day objection period
@@ -158,8 +148,7 @@ func TestEntryLifecycle(t *testing.T) {
 }
 
 func TestEntryExpiresWithoutJob(t *testing.T) {
-	clk := &testClock{t: time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC)}
-	xtest.EachWith(t, xtest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+	xtest.EachClock(t, time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC), func(t *testing.T, s *store.Store, clk *xtest.Clock) {
 		ctx := context.Background()
 		org, _ := listFixture(t, s, clk.Now())
 		ty, _ := list.SeedByCode("court_dishonest_debtor")

@@ -190,3 +190,33 @@ func EachEngine(t *testing.T, body func(t *testing.T, e Engine)) {
 		}})
 	})
 }
+
+// Clock is a settable test clock, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Add moves the clock forward.
+func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// EachClock is Each with a clock of its own for each engine's subtest (the
+// subtests run in parallel, so they must not share one that tests move).
+func EachClock(t *testing.T, start time.Time, body func(t *testing.T, s *store.Store, clk *Clock)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock(start)
+		body(t, SQLiteStore(t, Options{Now: clk.Now}), clk)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		clk := NewClock(start)
+		body(t, PostgresStore(t, Options{Now: clk.Now}), clk)
+	})
+}
