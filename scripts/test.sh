@@ -15,7 +15,7 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
 fi
 
 # Headless Chromium and CJK fonts for the browser tests (Debian packages).
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+if ! command -v chromium >/dev/null 2>&1 || ! (fc-list 2>/dev/null | grep -ci 'Noto Sans CJK' >/dev/null); then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing chromium and fonts-noto-cjk for the browser tests…"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
