@@ -174,18 +174,6 @@ func (s *Store) PublicRelations(ctx context.Context, subjectID int64) ([]PublicR
 	return out, rows.Err()
 }
 
-// HasTable reports whether a table exists (for sections that appear once
-// another part of the platform has created its tables).
-func (s *Store) HasTable(ctx context.Context, name string) (bool, error) {
-	var n int
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
-	if s.D.Name == "postgres" {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`
-	}
-	err := s.queryRow(ctx, q, name).Scan(&n)
-	return n > 0, err
-}
-
 // ReportCount is the number of issued reports (portal headline figure).
 func (s *Store) ReportCount(ctx context.Context) (int64, error) {
 	var n int64

@@ -136,11 +136,6 @@ func TestPublicRecordsAndRelations(t *testing.T) {
 		if diff := cmp.Diff(want, rels); diff != "" {
 			t.Errorf("relations (-want +got):\n%s", diff)
 		}
-		for name, want := range map[string]bool{"reports": true, "subjects": true, "no_such_table": false} {
-			if got, err := st.HasTable(ctx, name); err != nil || got != want {
-				t.Errorf("HasTable(%s) = %v, %v", name, got, err)
-			}
-		}
 	})
 }
 

@@ -132,17 +132,12 @@ func (s *Store) scoreFacts(ctx context.Context, cond string, args []any, names N
 	return out, rows.Err()
 }
 
-// remedyFacts adds approved repairs and broken commitments when the remedy
-// tables exist (migration 0006).
+// remedyFacts adds approved repairs and broken commitments.
 func (s *Store) remedyFacts(ctx context.Context, cond string, args []any, byID map[int64]*score.Facts) error {
 	for _, q := range []struct{ table, sql, ref string }{
 		{"remedy_cases", `SELECT subject_id, id, COALESCE(closed_at, updated_at) FROM remedy_cases WHERE kind = 'repair' AND state = 'approved' AND subject_id `, "repair:"},
 		{"commitments", `SELECT subject_id, id, COALESCE(closed_at, created_at) FROM commitments WHERE state = 'broken' AND subject_id `, "commitment:"},
 	} {
-		ok, err := s.HasTable(ctx, q.table)
-		if err != nil || !ok {
-			return err
-		}
 		rows, err := s.query(ctx, q.sql+cond, args...)
 		if err != nil {
 			return fmt.Errorf("score %s: %w", q.table, err)

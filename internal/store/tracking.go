@@ -141,19 +141,14 @@ func (s *Store) TrackingFigures(ctx context.Context, p tracking.Period, now time
 }
 
 // remedyOutcomes counts objections and repairs opened in the period by
-// department, outcome and timeliness (closed by the due date or not), when
-// the remedy tables exist; otherwise the figures stay empty.
+// department, outcome and timeliness (closed by the due date or not).
 func (s *Store) remedyOutcomes(ctx context.Context, from, to, now time.Time, dept func(string) *tracking.Dept, f *tracking.Figures) (bool, error) {
-	ok, err := s.HasTable(ctx, "remedy_cases")
-	if err != nil || !ok {
-		return false, err
-	}
 	type key struct{ dept, kind, state string }
 	agg := map[key]*tracking.Outcome{}
 	var order []key
 	today := now.In(catalog.Shanghai).Format(time.DateOnly)
 	overdue := map[[2]string]int64{}
-	err = s.each(ctx, `SELECT dept, kind, state, due_date, closed_at FROM remedy_cases WHERE kind IN ('objection','repair') AND created_at >= ? AND created_at < ?`,
+	err := s.each(ctx, `SELECT dept, kind, state, due_date, closed_at FROM remedy_cases WHERE kind IN ('objection','repair') AND created_at >= ? AND created_at < ?`,
 		[]any{micros(from), micros(to)}, func(sc func(...any) error) error {
 			var k key
 			var due string

@@ -41,17 +41,13 @@ func (s *Store) IndexRaw(ctx context.Context, m tracking.Period) (tracking.Raw, 
 	if wm > 0 {
 		raw["feedback_rate"] = float64(fb) / float64(wm)
 	}
-	if ok, err := s.HasTable(ctx, "remedy_cases"); err != nil {
-		return nil, err
-	} else if ok {
-		var decided, approved int64
-		if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'approved' THEN 1 ELSE 0 END),0) FROM remedy_cases
-			WHERE kind = 'repair' AND state IN ('approved','rejected') AND closed_at >= ? AND closed_at < ?`, micros(start), micros(end)).Scan(&decided, &approved); err != nil {
-			return nil, fmt.Errorf("index repairs: %w", err)
-		}
-		if decided > 0 {
-			raw["repair_rate"] = float64(approved) / float64(decided)
-		}
+	var decided, approved int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state = 'approved' THEN 1 ELSE 0 END),0) FROM remedy_cases
+		WHERE kind = 'repair' AND state IN ('approved','rejected') AND closed_at >= ? AND closed_at < ?`, micros(start), micros(end)).Scan(&decided, &approved); err != nil {
+		return nil, fmt.Errorf("index repairs: %w", err)
+	}
+	if decided > 0 {
+		raw["repair_rate"] = float64(approved) / float64(decided)
 	}
 	return raw, nil
 }
