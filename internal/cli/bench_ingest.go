@@ -81,6 +81,16 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 		}
 		defer os.RemoveAll(d)
 		work = d
+	} else if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	// Both stores start empty, also in a reused --dir.
+	for _, name := range []string{"xinyong.db", "baseline.db"} {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			if err := os.Remove(filepath.Join(work, name+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
 	}
 	csvPath := filepath.Join(work, "penalty.csv")
 	t0 := time.Now()

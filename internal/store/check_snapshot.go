@@ -32,7 +32,7 @@ func (s *Store) MaxSubjectID(ctx context.Context) (int64, error) {
 // LastChangeSeq returns the newest change-feed sequence number.
 func (s *Store) LastChangeSeq(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.queryRow(ctx, `SELECT COALESCE(MAX(seq),0) FROM changes`).Scan(&n)
+	err := s.queryRow(ctx, headSQL).Scan(&n)
 	return n, err
 }
 

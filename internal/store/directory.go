@@ -86,7 +86,7 @@ func (s *Store) EachDirEntry(ctx context.Context, fromID, toID int64, fn func(Di
 // the feed from there.
 func (s *Store) ChangeHead(ctx context.Context) (int64, error) {
 	var seq int64
-	err := s.queryRow(ctx, `SELECT COALESCE(MAX(seq),0) FROM changes`).Scan(&seq)
+	err := s.queryRow(ctx, headSQL).Scan(&seq)
 	return seq, err
 }
 

@@ -80,13 +80,6 @@ func subNotFound(id int64) error {
 	return errs.NotFound("subscription.not_found", fmt.Sprintf("未找到订阅 %d", id))
 }
 
-// changeHead is the highest sequence of the change feed (0 when empty).
-func (t *Tx) changeHead() (int64, error) {
-	var seq int64
-	err := t.queryRow(`SELECT COALESCE(MAX(seq),0) FROM changes`).Scan(&seq)
-	return seq, err
-}
-
 // CreateSubscription stores a subscription that starts after the current
 // head of the change feed. The caller has validated URL and filters.
 func (s *Store) CreateSubscription(ctx context.Context, sub Subscription, actor string) (Subscription, error) {
@@ -243,7 +236,7 @@ func (s *Store) ReplaySubscription(ctx context.Context, id, fromSeq int64, actor
 func (s *Store) RequestRedelivery(ctx context.Context, id, seq int64, actor string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var n int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM changes WHERE seq = ?`, seq).Scan(&n); err != nil {
+		if err := tx.queryRow(`SELECT COUNT(*) FROM changes WHERE seq = (SELECT MAX(seq) FROM changes WHERE seq <= ?) AND seq + span > ?`, seq, seq).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {

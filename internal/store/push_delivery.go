@@ -49,7 +49,7 @@ var ErrPushLeaseLost = errors.New("push: subscription lease lost or cursor moved
 // not leased by a live worker.
 func (s *Store) DueSubscriptions(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	rows, err := s.query(ctx, `SELECT s.id FROM subscriptions s WHERE s.state = ? AND s.lease_until < ? AND (
-		(s.next_attempt_at <= ? AND s.cursor < (SELECT COALESCE(MAX(seq),0) FROM changes))
+		(s.next_attempt_at <= ? AND s.cursor < (SELECT COALESCE((SELECT seq + span - 1 FROM changes ORDER BY seq DESC LIMIT 1), 0)))
 		OR EXISTS (SELECT 1 FROM redeliveries r WHERE r.subscription_id = s.id AND r.done_at IS NULL))
 		ORDER BY s.next_attempt_at, s.id LIMIT ?`, SubActive, micros(now), micros(now), limit)
 	if err != nil {

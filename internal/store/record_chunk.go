@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"strings"
@@ -221,7 +220,7 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 	nowMicros := micros(in.now)
 	var inserts [][]any
 	var supersede []any
-	var events []Change
+	bulk := &bulkEvents{kind: kindRecordsBulk, first: firstID}
 	var hashes []string
 	nextID := firstID
 	for _, p := range good {
@@ -299,14 +298,17 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			e.currentID, e.currentState, e.inChunk = id, state, len(inserts)-1
 		}
 		in.rep.Accepted++
+		letter := byte('-')
 		switch {
 		case state == record.PendingReview:
 			in.rep.Pending++
 		case revoke && wasPublished:
-			events = append(events, recordChange("record.revoked", id, p.ref.id, p.ref.pubCode, in.t, doc, version, d, in.o.Dept, 0))
+			letter = spanLetter("record.revoked")
 		case !revoke:
-			events = append(events, recordChange(kind, id, p.ref.id, p.ref.pubCode, in.t, doc, version, d, in.o.Dept, late))
+			letter = spanLetter(kind)
 		}
+		bulk.kinds = append(bulk.kinds, letter)
+		bulk.subjects = append(bulk.subjects, p.ref.id)
 		in.outcome(p, map[bool]string{true: "created", false: "corrected"}[version == 1], id, version, string(state))
 	}
 	// Rows superseded inside this chunk carry one extra column; insert them
@@ -339,21 +341,11 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}); err != nil {
 		return err
 	}
-	return in.tx.emitMany(in.stmts, events)
+	return in.tx.emitBulk(bulk)
 }
 
 func (in *ingester) outcome(p *pendingRow, result string, id int64, version int, state string) {
 	if in.o.Outcomes {
 		in.rep.Outcomes = append(in.rep.Outcomes, Outcome{Row: p.line, DocNo: p.draft.Row.DocNo, Result: result, ID: id, Version: version, State: state})
 	}
-}
-
-// recordChange builds the change-feed event of a record version.
-func recordChange(kind string, id, subjectID int64, subjectCode string, t *catalog.Type, doc string, version int, d *record.Draft, dept string, late int) Change {
-	data, _ := json.Marshal(map[string]any{
-		"id": id, "type": t.Code, "dept": dept, "doc_no": doc, "version": version,
-		"nature": t.Nature, "severity": d.Severity, "disclosure": t.Disclosure,
-		"decision_date": d.DecisionDate, "publicity_end": d.PublicityEnd, "late_days": late,
-	})
-	return Change{Kind: kind, SubjectID: subjectID, Subject: subjectCode, Object: fmt.Sprintf("record:%d", id), Data: data}
 }

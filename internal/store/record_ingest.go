@@ -252,7 +252,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			// A large batch is one transaction: give the writer (one
 			// connection, kept) enough page cache that it is not spilled
 			// to the WAL mid-batch; FK checks run at commit.
-			for _, p := range []string{`PRAGMA cache_size = -65536`, `PRAGMA defer_foreign_keys = ON`} {
+			for _, p := range []string{`PRAGMA cache_size = -262144`, `PRAGMA defer_foreign_keys = ON`} {
 				if _, err := tx.exec(p); err != nil {
 					return err
 				}

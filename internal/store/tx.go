@@ -20,7 +20,15 @@ type Change struct {
 	Subject   string          `json:"subject,omitempty"` // public subject code
 	Object    string          `json:"object"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	// Span is how many events a stored row stands for (seq .. seq+Span-1):
+	// 1, or more for a bulk row that Changes expands (readers never see it).
+	Span int         `json:"-"`
+	bulk *bulkEvents // local notification of a spanning row
 }
+
+// headSQL selects the highest sequence number of the change feed (0 when
+// empty): the last row's seq plus its span.
+const headSQL = `SELECT COALESCE((SELECT seq + span - 1 FROM changes ORDER BY seq DESC LIMIT 1), 0)`
 
 // Tx is a write transaction. Audit entries and change events appended
 // through it commit or vanish with the change they describe.
@@ -52,6 +60,14 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	for _, c := range t.changes {
+		if c.bulk != nil {
+			c.bulk.each(c, func(e Change) {
+				for _, fn := range s.notify {
+					fn(e)
+				}
+			})
+			continue
+		}
 		for _, fn := range s.notify {
 			fn(c)
 		}
@@ -137,8 +153,8 @@ func (t *Tx) Emit(kind string, subjectID int64, subject, object string, data any
 		}
 		raw = b
 	}
-	var seq int64
-	if err := t.queryRow("SELECT COALESCE(MAX(seq),0) FROM changes").Scan(&seq); err != nil {
+	seq, err := t.changeHead()
+	if err != nil {
 		return fmt.Errorf("change head: %w", err)
 	}
 	c := Change{Seq: seq + 1, At: t.s.Now(), Kind: kind, SubjectID: subjectID, Subject: subject, Object: object, Data: raw}
@@ -150,26 +166,70 @@ func (t *Tx) Emit(kind string, subjectID int64, subject, object string, data any
 	return nil
 }
 
-// Changes returns feed events after the cursor, in commit order.
+// Changes returns feed events after the cursor, in commit order. Rows that
+// span several events are expanded (the first may be partly before the
+// cursor: the read starts at the row holding after+1).
 func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]Change, error) {
-	rows, err := s.query(ctx, `SELECT seq, at, kind, subject_id, subject, object, data FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := s.query(ctx, `SELECT seq, at, kind, subject_id, subject, object, data, span FROM changes
+		WHERE seq >= COALESCE((SELECT MAX(seq) FROM changes WHERE seq <= ?), 0) ORDER BY seq LIMIT ?`, after+1, limit)
 	if err != nil {
 		return nil, fmt.Errorf("changes after %d: %w", after, err)
 	}
-	defer rows.Close()
-	var out []Change
+	var out, spans []Change
 	for rows.Next() {
 		var c Change
 		var at int64
 		var data string
-		if err := rows.Scan(&c.Seq, &at, &c.Kind, &c.SubjectID, &c.Subject, &c.Object, &data); err != nil {
+		if err := rows.Scan(&c.Seq, &at, &c.Kind, &c.SubjectID, &c.Subject, &c.Object, &data, &c.Span); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		c.At = fromMicros(at)
 		if data != "" {
 			c.Data = json.RawMessage(data)
 		}
+		if !spanning(c.Kind) && c.Seq <= after {
+			continue
+		}
+		if spanning(c.Kind) {
+			spans = append(spans, c)
+		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(spans) == 0 {
+		return out, nil
+	}
+	// Expand spanning rows (after the row cursor is closed: SQLite readers
+	// may hold one connection).
+	var exp []Change
+	for _, c := range out {
+		if !spanning(c.Kind) {
+			exp = append(exp, c)
+		} else {
+			es, err := s.expandChange(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range es {
+				if e.Seq > after {
+					exp = append(exp, e)
+				}
+			}
+		}
+		if len(exp) >= limit {
+			return exp[:limit], nil
+		}
+	}
+	return exp, nil
+}
+
+// changeHead is the highest sequence of the change feed (0 when empty).
+func (t *Tx) changeHead() (int64, error) {
+	var seq int64
+	err := t.queryRow(headSQL).Scan(&seq)
+	return seq, err
 }
