@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"xinyong/internal/auth"
@@ -60,7 +61,7 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	t0 := time.Now()
-	eng, err := engine.Start(ctx, e.store, engine.Options{})
+	eng, err := engine.Start(ctx, e.store, engine.Options{JournalDir: checkJournalDir(cfg.DataDir)})
 	if err != nil {
 		return err
 	}
@@ -108,10 +109,12 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
+	u0 := rusageNow()
 	bare, err := runWrk(ctx, wrk, *threads, *conns, *dur, bareURL+"/", "", "")
 	if err != nil {
 		return err
 	}
+	u1 := rusageNow()
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
@@ -122,6 +125,7 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 			return err
 		}
 	}
+	u2 := rusageNow()
 	chk, err := runWrk(ctx, wrk, *threads, *conns, *dur, checkURL, script, secret)
 	if *profile != "" {
 		pprof.StopCPUProfile()
@@ -129,13 +133,19 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err != nil {
 		return err
 	}
+	// Counted after the journal's mover caught up (CheckLogCount flushes
+	// it): what is in check_log then was logged before its answer.
 	logged1, err := e.store.CheckLogCount(ctx)
 	if err != nil {
 		return err
 	}
+	u3 := rusageNow()
 	fmt.Fprintf(out, "bare net/http : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", bare.rps, bare.p50, bare.p99, bare.requests, bare.non2xx)
 	fmt.Fprintf(out, "check         : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", chk.rps, chk.p50, chk.p99, chk.requests, chk.non2xx)
 	fmt.Fprintf(out, "checks durably logged during the run: %d (wrk completed %d)\n", logged1-logged0, chk.requests)
+	fmt.Fprintf(out, "CPU per request (server / wrk): bare %.1f / %.1f µs, check %.1f / %.1f µs\n",
+		usPerReq(u1.self-u0.self, bare.requests), usPerReq(u1.children-u0.children, bare.requests),
+		usPerReq(u3.self-u2.self, chk.requests), usPerReq(u3.children-u2.children, chk.requests))
 	fmt.Fprintf(out, "ratio check/bare: %.2f\n", chk.rps/bare.rps)
 	return nil
 }
@@ -287,4 +297,26 @@ func runWrk(ctx context.Context, wrk string, threads, conns int, dur time.Durati
 		return r, fmt.Errorf("wrk output not understood:\n%s", o)
 	}
 	return r, nil
+}
+
+// rusageCPU is the CPU time (user + system) of this process and of its
+// waited-for children (wrk) so far.
+type rusageCPU struct{ self, children time.Duration }
+
+func rusageNow() rusageCPU {
+	get := func(who int) time.Duration {
+		var ru syscall.Rusage
+		if syscall.Getrusage(who, &ru) != nil {
+			return 0
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return rusageCPU{get(syscall.RUSAGE_SELF), get(syscall.RUSAGE_CHILDREN)}
+}
+
+func usPerReq(d time.Duration, n int64) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(d.Microseconds()) / float64(n)
 }

@@ -51,7 +51,7 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if err := benchSeed(ctx, e, *subjects, *entries, out); err != nil {
 		return err
 	}
-	eng, err := engine.Start(ctx, e.store, engine.Options{})
+	eng, err := engine.Start(ctx, e.store, engine.Options{JournalDir: checkJournalDir(cfg.DataDir)})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -14,9 +15,12 @@ import (
 
 // startCheckEngine builds the in-memory check index (应查必查) before the
 // server accepts requests. XINYONG_RED_CHECK_YEARS sets how many years of
-// negative records block a red-list identification (default 3).
-func startCheckEngine(ctx context.Context, st *store.Store) (*engine.Engine, error) {
-	var o engine.Options
+// negative records block a red-list identification (default 3). Checks are
+// logged in the node's check journal, <data dir>/checklog unless
+// XINYONG_CHECK_JOURNAL names another directory ("off": straight into the
+// database, one commit per group of checks).
+func startCheckEngine(ctx context.Context, st *store.Store, dataDir string) (*engine.Engine, error) {
+	o := engine.Options{JournalDir: checkJournalDir(dataDir)}
 	if v := os.Getenv("XINYONG_RED_CHECK_YEARS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10 {
@@ -31,4 +35,19 @@ func startCheckEngine(ctx context.Context, st *store.Store) (*engine.Engine, err
 	}
 	slog.Info("check index ready", "subjects", eng.Size(), "seconds", time.Since(start).Seconds())
 	return eng, nil
+}
+
+// checkJournalDir is where this node's check journal lives ("" for none).
+func checkJournalDir(dataDir string) string {
+	switch v := os.Getenv("XINYONG_CHECK_JOURNAL"); v {
+	case "off":
+		return ""
+	case "":
+		if dataDir == "" {
+			return ""
+		}
+		return filepath.Join(dataDir, "checklog")
+	default:
+		return v
+	}
 }

@@ -84,7 +84,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	deps.Search = search.Start(ctx, e.store, time.Second)
-	if deps.Engine, err = startCheckEngine(ctx, e.store); err != nil {
+	if deps.Engine, err = startCheckEngine(ctx, e.store, cfg.DataDir); err != nil {
 		return err
 	}
 	defer deps.Engine.Close()

@@ -28,7 +28,13 @@ type Options struct {
 	TailInterval time.Duration // default 200ms
 	BuildBatch   int64         // subjects per load query at build, default 50000
 	MaxLogBatch  int           // checks per group commit, default 2000
-	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms
+	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms (no journal only)
+	// JournalDir is the directory of this node's check journal (logger.go):
+	// checks are logged there with one write + fdatasync per group and moved
+	// into check_log every MoveInterval (default 250 ms). Empty: every group
+	// is committed to check_log directly.
+	JournalDir   string
+	MoveInterval time.Duration
 	// RedCheckYears is how far back red-list cross-checks look for negative
 	// records (default list.DefaultRedCheckYears).
 	RedCheckYears int
@@ -58,6 +64,9 @@ type Engine struct {
 	reload  chan struct{}
 	lastSeq atomic.Int64
 	logc    chan logReq
+	jl      *journalLog // nil without a journal
+	logStop context.CancelFunc
+	logDone chan struct{} // closed when the logger has stopped
 	idPre   string
 	idSeq   atomic.Uint64
 	cancel  context.CancelFunc
@@ -107,20 +116,25 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	if err := e.build(ctx, seq); err != nil {
 		return nil, err
 	}
+	if err := e.openJournal(ctx); err != nil { // logger.go
+		return nil, err
+	}
 	st.OnChange(e.onChange)
 	bg, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
-	e.wg.Add(3)
+	e.wg.Add(2)
 	go func() { defer e.wg.Done(); e.refresher(bg) }()
 	go func() { defer e.wg.Done(); e.tailer(bg) }()
-	go func() { defer e.wg.Done(); e.logger(bg) }()
+	e.startLogger()
 	return e, nil
 }
 
-// Close stops the background work; pending check logs are flushed first.
+// Close stops the background work; checks already logged are moved from
+// the journal into the store first.
 func (e *Engine) Close() {
 	e.cancel()
 	e.wg.Wait()
+	e.stopLogger()
 }
 
 // Rules returns the current rule set.

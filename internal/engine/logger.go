@@ -4,9 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
+	"xinyong/internal/checklog"
 	"xinyong/internal/store"
 )
 
@@ -24,24 +29,38 @@ func (e *Engine) NewCheckID(now time.Time) string {
 	return "CK" + e.idPre + strconv.FormatInt(now.UnixMilli(), 36) + strconv.FormatUint(e.idSeq.Add(1), 36)
 }
 
+const idAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
 func newIDPrefix() string {
-	const alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
 	}
 	return string(b)
 }
 
-// Log writes check logs durably and returns once they committed (group
-// commit: the logger goroutine writes every check queued since its last
-// commit in one transaction).
+// journalLog is the check journal of this node and its mover.
+type journalLog struct {
+	j      *checklog.Journal
+	flushc chan chan error
+	stop   chan struct{} // closed to stop the mover
+	done   chan struct{} // closed when the mover has stopped
+	unhook func()        // removes the store's flush hook
+	once   sync.Once
+}
+
+// Log writes check logs durably and returns once they are on stable
+// storage (group commit: the logger goroutine writes every check queued
+// since its last write at once). With a journal that is one write and one
+// fdatasync of the journal; without, one transaction on check_log.
 func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
 	done := make(chan error, len(ls))
 	for _, l := range ls {
 		select {
 		case e.logc <- logReq{l: l, done: done}:
+		case <-e.logDone:
+			return ErrClosed
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -53,11 +72,78 @@ func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
 			if first == nil {
 				first = err
 			}
+		case <-e.logDone:
+			// Stopped: what it took was answered before it closed logDone.
+			select {
+			case err := <-done:
+				if first == nil {
+					first = err
+				}
+				continue
+			default:
+			}
+			return ErrClosed
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	return first
+}
+
+// openJournal moves what dead processes left in the journal directory into
+// the store, then opens this node's journal.
+func (e *Engine) openJournal(ctx context.Context) error {
+	if e.o.JournalDir == "" {
+		return nil
+	}
+	if e.o.MoveInterval <= 0 {
+		e.o.MoveInterval = 250 * time.Millisecond
+	}
+	orphans, err := checklog.Orphans(e.o.JournalDir)
+	if err != nil {
+		return err
+	}
+	if len(orphans) > 0 {
+		n, err := e.moveSegments(ctx, &orphans)
+		if err != nil {
+			for _, s := range orphans {
+				s.Release()
+			}
+			return fmt.Errorf("check journal: move what a previous run left: %w", err)
+		}
+		slog.Info("check journal: moved checks left by a previous run", "checks", n, "dir", e.o.JournalDir)
+	}
+	j, err := checklog.Open(e.o.JournalDir, e.idPre, checklog.Options{})
+	if err != nil {
+		return err
+	}
+	e.jl = &journalLog{j: j, flushc: make(chan chan error), stop: make(chan struct{}), done: make(chan struct{})}
+	return nil
+}
+
+func (e *Engine) startLogger() {
+	lctx, cancel := context.WithCancel(context.Background())
+	e.logStop = cancel
+	e.logDone = make(chan struct{})
+	go func() { defer close(e.logDone); e.logger(lctx) }()
+	if e.jl != nil {
+		go e.mover()
+		e.jl.unhook = e.st.SetCheckLogFlush(e.flushHook)
+	}
+}
+
+// stopLogger fails checks still queued, then moves the journal into the
+// store (what cannot be moved now is moved at the next start).
+func (e *Engine) stopLogger() {
+	e.logStop()
+	<-e.logDone
+	if e.jl != nil {
+		e.jl.once.Do(func() {
+			e.jl.unhook()
+			close(e.jl.stop)
+		})
+		<-e.jl.done
+	}
 }
 
 func (e *Engine) logger(ctx context.Context) {
@@ -72,27 +158,47 @@ func (e *Engine) logger(ctx context.Context) {
 			e.drainClosed()
 			return
 		}
-		// Linger briefly so that concurrent checks share one commit: a commit
-		// costs far more than a row, so bigger batches mean more checks/s.
-		linger := time.NewTimer(e.o.LogLinger)
-	fill:
-		for len(batch) < e.o.MaxLogBatch {
-			select {
-			case r := <-e.logc:
-				batch = append(batch, r)
-			case <-linger.C:
-				break fill
+		if e.jl != nil {
+			// No linger: checks that arrive during one fdatasync form the
+			// next group, so groups grow with the load by themselves.
+		take:
+			for len(batch) < e.o.MaxLogBatch {
+				select {
+				case r := <-e.logc:
+					batch = append(batch, r)
+				default:
+					break take
+				}
 			}
+		} else {
+			// Linger briefly so that concurrent checks share one commit: a
+			// commit costs far more than a row, so bigger batches mean more
+			// checks/s.
+			linger := time.NewTimer(e.o.LogLinger)
+		fill:
+			for len(batch) < e.o.MaxLogBatch {
+				select {
+				case r := <-e.logc:
+					batch = append(batch, r)
+				case <-linger.C:
+					break fill
+				}
+			}
+			linger.Stop()
 		}
-		linger.Stop()
 		for _, r := range batch {
 			logs = append(logs, r.l)
 		}
-		// Not tied to ctx: a batch that was accepted is written even while
-		// shutting down.
-		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := e.st.LogChecks(wctx, logs)
-		cancel()
+		var err error
+		if e.jl != nil {
+			err = e.jl.j.Append(logs)
+		} else {
+			// Not tied to ctx: a batch that was accepted is written even
+			// while shutting down.
+			wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = e.st.LogChecks(wctx, logs)
+			cancel()
+		}
 		for _, r := range batch {
 			r.done <- err
 		}
@@ -109,4 +215,154 @@ func (e *Engine) drainClosed() {
 			return
 		}
 	}
+}
+
+// mover seals the active journal segment every MoveInterval (or when a
+// reader asks for a flush) and copies sealed segments into check_log, one
+// transaction per segment; a segment is removed only after its commit.
+// Inserting is idempotent by check id, so a crash between the commit and the
+// removal only makes the next start insert nothing twice.
+func (e *Engine) mover() {
+	jl := e.jl
+	defer close(jl.done)
+	t := time.NewTicker(e.o.MoveInterval)
+	defer t.Stop()
+	var pending []*checklog.Segment
+	var lastErr string
+	for {
+		var waiters []chan error
+		stopping := false
+		select {
+		case <-t.C:
+		case w := <-jl.flushc:
+			waiters = append(waiters, w)
+		case <-jl.stop:
+			stopping = true
+		}
+	more:
+		for {
+			select {
+			case w := <-jl.flushc:
+				waiters = append(waiters, w)
+			default:
+				break more
+			}
+		}
+		var segs []*checklog.Segment
+		var err error
+		if stopping {
+			segs, err = jl.j.Close()
+		} else {
+			segs, err = jl.j.Seal()
+		}
+		pending = append(pending, segs...)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, merr := e.moveSegments(ctx, &pending)
+		cancel()
+		err = errors.Join(err, merr)
+		if err != nil && err.Error() != lastErr {
+			slog.Error("check journal: move into check_log", "err", err, "segments_waiting", len(pending))
+		}
+		lastErr = ""
+		if err != nil {
+			lastErr = err.Error()
+		}
+		for _, w := range waiters {
+			w <- err
+		}
+		if stopping {
+			for _, s := range pending {
+				s.Release() // moved at the next start
+			}
+			return
+		}
+	}
+}
+
+// moveSegments copies segments into check_log in order, removing each after
+// its commit; *segs keeps those not moved. It returns how many checks were
+// moved.
+func (e *Engine) moveSegments(ctx context.Context, segs *[]*checklog.Segment) (int, error) {
+	n := 0
+	for len(*segs) > 0 {
+		s := (*segs)[0]
+		logs, torn, err := s.Read()
+		if err != nil {
+			return n, err
+		}
+		if len(logs) > 0 {
+			if err := e.st.LogChecks(ctx, logs); err != nil {
+				return n, err
+			}
+		}
+		n += len(logs)
+		if torn > 0 {
+			// A torn tail of a write that failed or was cut by a crash was
+			// never acknowledged; anything else is kept for inspection.
+			slog.Warn("check journal: unreadable bytes after the last good record", "segment", s.Path, "bytes", torn, "moved", len(logs))
+			err = s.Quarantine()
+		} else {
+			err = s.Remove()
+		}
+		*segs = (*segs)[1:]
+		if err != nil {
+			slog.Warn("check journal: remove moved segment", "segment", s.Path, "err", err)
+		}
+	}
+	return n, nil
+}
+
+// FlushLog moves every check logged so far from the journal into
+// check_log. Without a journal checks are there already.
+func (e *Engine) FlushLog(ctx context.Context) error {
+	if e.jl == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	select {
+	case e.jl.flushc <- done:
+	case <-e.jl.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// flushHook is the store's way to reach checks still in the journal. A
+// check id of another node (PostgreSQL, several nodes) is in that node's
+// journal for at most about its MoveInterval: wait that long once.
+func (e *Engine) flushHook(ctx context.Context, id string) error {
+	if err := e.FlushLog(ctx); err != nil {
+		return err
+	}
+	if id != "" && e.st.D.Name == store.Postgres.Name && foreignCheckID(id, e.idPre) {
+		t := time.NewTimer(e.o.MoveInterval + 250*time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// foreignCheckID reports whether id has the form of a check id from a node
+// other than the one with prefix pre.
+func foreignCheckID(id, pre string) bool {
+	if len(id) < 8 || !strings.HasPrefix(id, "CK") || id[2:7] == pre {
+		return false
+	}
+	for i := 2; i < 7; i++ {
+		if !strings.ContainsRune(idAlphabet, rune(id[i])) {
+			return false
+		}
+	}
+	return true
 }

@@ -31,16 +31,20 @@ type CheckLog struct {
 
 var checkLogCols = []string{"id", "at", "requester", "dept", "subject", "subject_id", "scenario", "as_of", "measures", "digest", "rules_version"}
 
-// LogChecks writes a batch of check logs in one transaction (group commit).
-// Rows go in through two statements prepared once per store (64 rows and 1
-// row at a time): compiling a statement per batch costs more than the rows.
+// LogChecks writes a batch of check logs in one transaction. A log whose id
+// is already there is skipped, so a batch can be written again (the check
+// journal's mover after a crash between its commit and removing the
+// segment). Rows go in through two statements prepared once per store (64
+// rows and 1 row at a time): compiling a statement per batch costs more than
+// the rows.
 func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
 	s.checkLogOnce.Do(func() {
 		one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(checkLogCols)), ",") + ")"
 		head := "INSERT INTO check_log (" + strings.Join(checkLogCols, ", ") + ") VALUES "
-		s.checkLog64, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", 64), ",")))
+		const tail = " ON CONFLICT (id) DO NOTHING"
+		s.checkLog64, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", 64), ",")+tail))
 		if s.checkLogErr == nil {
-			s.checkLog1, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+one))
+			s.checkLog1, s.checkLogErr = s.w.PrepareContext(context.Background(), s.D.Rebind(head+one+tail))
 		}
 	})
 	if s.checkLogErr != nil {
@@ -67,8 +71,41 @@ func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
 	})
 }
 
-// CheckLogByID returns one logged check.
+// SetCheckLogFlush installs fn as the way to bring checks that are logged
+// durably elsewhere (a node's check journal) into check_log. Readers of
+// check_log call it first: with id "" to flush everything, or with the id
+// of a check not found. The returned function removes fn again (if it is
+// still the one installed).
+func (s *Store) SetCheckLogFlush(fn func(ctx context.Context, id string) error) (remove func()) {
+	p := &fn
+	s.checkLogFlush.Store(p)
+	return func() { s.checkLogFlush.CompareAndSwap(p, nil) }
+}
+
+// flushCheckLog runs the installed flush, if any.
+func (s *Store) flushCheckLog(ctx context.Context, id string) error {
+	if fn := s.checkLogFlush.Load(); fn != nil {
+		if err := (*fn)(ctx, id); err != nil {
+			return fmt.Errorf("flush check journal: %w", err)
+		}
+	}
+	return nil
+}
+
+// CheckLogByID returns one logged check. A check not yet in the table is
+// looked for again after flushing the check journal.
 func (s *Store) CheckLogByID(ctx context.Context, id string) (CheckLog, error) {
+	l, err := s.checkLogByID(ctx, id)
+	if errs.Is(err, errs.KindNotFound) && s.checkLogFlush.Load() != nil {
+		if ferr := s.flushCheckLog(ctx, id); ferr != nil {
+			return l, ferr
+		}
+		l, err = s.checkLogByID(ctx, id)
+	}
+	return l, err
+}
+
+func (s *Store) checkLogByID(ctx context.Context, id string) (CheckLog, error) {
 	var l CheckLog
 	var at, asOf int64
 	var fb sql.NullInt64
@@ -157,6 +194,9 @@ type FeedbackStat struct {
 // that returned measures, those fully fed back and those without feedback
 // older than overdueBefore.
 func (s *Store) FeedbackStats(ctx context.Context, from, overdueBefore time.Time) ([]FeedbackStat, error) {
+	if err := s.flushCheckLog(ctx, ""); err != nil {
+		return nil, err
+	}
 	rows, err := s.query(ctx, `SELECT dept, COUNT(*),
 		SUM(CASE WHEN measures <> '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN measures <> '' AND feedback_at IS NOT NULL THEN 1 ELSE 0 END),
@@ -180,8 +220,12 @@ func (s *Store) FeedbackStats(ctx context.Context, from, overdueBefore time.Time
 	return out, rows.Err()
 }
 
-// CheckLogCount returns how many checks are logged (benchmark proof).
+// CheckLogCount returns how many checks are logged (benchmark proof),
+// the check journal flushed first.
 func (s *Store) CheckLogCount(ctx context.Context) (int64, error) {
+	if err := s.flushCheckLog(ctx, ""); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM check_log`).Scan(&n)
 	return n, err

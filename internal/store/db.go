@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver
@@ -73,6 +74,7 @@ type Store struct {
 	checkLogOnce          sync.Once // statements of LogChecks
 	checkLog64, checkLog1 *sql.Stmt
 	checkLogErr           error
+	checkLogFlush         atomic.Pointer[func(context.Context, string) error] // see SetCheckLogFlush
 }
 
 // Options tune Open.

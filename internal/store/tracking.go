@@ -106,6 +106,9 @@ func (s *Store) TrackingFigures(ctx context.Context, p tracking.Period, now time
 	if err != nil {
 		return nil, err
 	}
+	if err := s.flushCheckLog(ctx, ""); err != nil { // checks still in a check journal
+		return nil, err
+	}
 	fbDue := now.AddDate(0, 0, -o.FeedbackDays)
 	err = s.each(ctx, `SELECT dept, COUNT(*), SUM(CASE WHEN measures <> '' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN measures <> '' AND feedback_at IS NOT NULL THEN 1 ELSE 0 END),

@@ -33,6 +33,9 @@ func (s *Store) IndexRaw(ctx context.Context, m tracking.Period) (tracking.Raw, 
 	if total > 0 {
 		raw["timeliness"] = float64(total-late) / float64(total)
 	}
+	if err := s.flushCheckLog(ctx, ""); err != nil { // checks still in a check journal
+		return nil, err
+	}
 	var wm, fb int64
 	if err := s.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN measures <> '' THEN 1 ELSE 0 END),0), COALESCE(SUM(CASE WHEN measures <> '' AND feedback_at IS NOT NULL THEN 1 ELSE 0 END),0)
 		FROM check_log WHERE at >= ? AND at < ?`, micros(start), micros(end)).Scan(&wm, &fb); err != nil {
