@@ -252,6 +252,7 @@ func timeImport(ctx context.Context, st *store.Store, p *pii.Protector, path str
 	if err != nil {
 		return 0, nil, err
 	}
+	defer importGC()()
 	rep, err := st.Ingest(ctx, tb, store.IngestOptions{Dept: "samr", Type: "penalty", Source: "bench", Actor: "bench", Header: tb.Header,
 		PII: p, ChunkSize: 5000})
 	return time.Since(start), rep, err

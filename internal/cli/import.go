@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"xinyong/internal/config"
@@ -97,6 +98,7 @@ func importFile(ctx context.Context, e *env, path string, o importOptions, out i
 	bar := newProgress(out, "导入 "+filepath.Base(path)+" (KB)", kb)
 	head, tail := e.cfg.MaskHeadTail()
 	start := time.Now()
+	defer importGC()()
 	rep, err := e.store.Ingest(ctx, tb, store.IngestOptions{
 		Dept: o.Dept, Type: t.Code, Source: "cli:" + filepath.Base(path), Actor: o.Actor, Strict: o.Mode == "strict", Header: tb.Header,
 		PII: e.pii, Mask: func(s string) string { return subject.MaskID(s, head, tail) }, ChunkSize: 5000,
@@ -142,4 +144,14 @@ func printReport(out io.Writer, rep *store.BatchReport) {
 		}
 		fmt.Fprintf(out, "  提示（第 %d 行）：%s\n", w.Row, w.Reason)
 	}
+}
+
+// importGC lets the garbage collector run less often during a command-line
+// import (a short-lived process whose live heap is a few chunks): the
+// import's garbage is mostly short-lived row values, and collecting at 4× the
+// live heap instead of 2× halves the GC work taken from the writer. It
+// returns the function that restores the previous setting.
+func importGC() func() {
+	old := debug.SetGCPercent(400)
+	return func() { debug.SetGCPercent(old) }
 }

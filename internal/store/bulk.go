@@ -33,7 +33,7 @@ func (tx *Tx) bulkInsert(table string, cols []string, rows [][]any) error {
 		for _, r := range rows[start:end] {
 			args = append(args, r...)
 		}
-		if _, err := tx.tx.ExecContext(tx.ctx, q, args...); err != nil {
+		if _, err := tx.db.ExecContext(tx.ctx, q, args...); err != nil {
 			return fmt.Errorf("bulk insert %s: %w", table, err)
 		}
 	}

@@ -30,6 +30,7 @@ type ingester struct {
 // pendingRow is a valid row on its way into the store.
 type pendingRow struct {
 	line     int
+	late     int // working days late if published today (computed in prepare)
 	raw      []string
 	draft    record.Draft
 	ref      subjectRef
@@ -97,6 +98,9 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		}
 		p.ref = ref
 		p.draft = record.Build(in.t, vr, in.env)
+		if !in.o.Backfill {
+			p.late = record.Lateness(in.t, in.env.Calendar, p.draft.DecisionDate, in.today)
+		}
 		in.protectIDs(&p.draft)
 		if ref.flag != "" {
 			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
@@ -274,9 +278,7 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		late := 0
 		if state == record.Published {
 			published = nowMicros
-			if !in.o.Backfill {
-				late = record.Lateness(in.t, in.env.Calendar, d.DecisionDate, in.today)
-			}
+			late = p.late
 			if late > 0 {
 				d.Flags = append(d.Flags, record.FlagLate)
 				in.rep.Late++

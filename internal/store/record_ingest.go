@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 
 	"xinyong/internal/catalog"
 	"xinyong/internal/errs"
@@ -225,7 +226,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			return nil, err
 		}
 	}
-	err = s.InTx(ctx, func(tx *Tx) error {
+	err = s.inConnTx(ctx, func(tx *Tx) error {
 		if err := tx.serialize(); err != nil {
 			return err
 		}
@@ -258,14 +259,28 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 				}
 			}
 		}
-		// Chunks are read and validated on a second goroutine while the
-		// previous chunk is written.
-		chunks := make(chan *prepared, 2)
+		// Chunks are read on one goroutine and validated on up to
+		// GOMAXPROCS (≤ 4) workers while earlier chunks are written; the
+		// writer takes them in file order.
+		chunks := make(chan chan *prepared, 4)
 		readErr := make(chan error, 1)
 		stop := make(chan struct{})
 		defer close(stop)
+		type job struct {
+			rows []IngestRow
+			out  chan *prepared
+		}
+		jobs := make(chan job)
+		for range min(runtime.GOMAXPROCS(0), 4) {
+			go func() {
+				for j := range jobs {
+					j.out <- in.prepare(j.rows) // buffered: never blocks
+				}
+			}()
+		}
 		go func() {
 			defer close(chunks)
+			defer close(jobs)
 			chunk := make([]IngestRow, 0, o.ChunkSize)
 			for {
 				row, err := src.Next()
@@ -277,8 +292,14 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 					chunk = append(chunk, row)
 				}
 				if len(chunk) == o.ChunkSize || (errors.Is(err, io.EOF) && len(chunk) > 0) {
+					out := make(chan *prepared, 1)
 					select {
-					case chunks <- in.prepare(chunk):
+					case chunks <- out:
+					case <-stop:
+						return
+					}
+					select {
+					case jobs <- job{chunk, out}:
 					case <-stop:
 						return
 					}
@@ -290,8 +311,8 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 				}
 			}
 		}()
-		for pr := range chunks {
-			if err := in.apply(pr); err != nil {
+		for out := range chunks {
+			if err := in.apply(<-out); err != nil {
 				return err
 			}
 			if o.Progress != nil {

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"xinyong/internal/audit"
 	"xinyong/internal/catalog"
 	"xinyong/internal/errs"
@@ -323,6 +326,25 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 	return tx.emitBulk(bulk)
 }
 
+// copyRows loads rows with COPY (PostgreSQL, in a connection transaction):
+// one round trip and no statement to parse or plan.
+func (tx *Tx) copyRows(table string, cols []string, rows [][]any) error {
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: not a pgx connection", table)
+		}
+		n, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		if int(n) != len(rows) {
+			return fmt.Errorf("copy into %s: %d of %d rows", table, n, len(rows))
+		}
+		return nil
+	})
+}
+
 // stmtCache holds prepared multi-row INSERT statements for the life of one
 // transaction: re-parsing a 500-row statement per chunk costs more than
 // executing it.
@@ -338,6 +360,9 @@ func (c stmtCache) close() {
 func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if tx.conn != nil {
+		return tx.copyRows(table, cols, rows)
 	}
 	per := min(30000/len(cols), 500)
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
@@ -368,7 +393,7 @@ func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]an
 		st, ok := c[key]
 		if !ok {
 			var err error
-			st, err = tx.tx.PrepareContext(tx.ctx, tx.s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")))
+			st, err = tx.db.PrepareContext(tx.ctx, tx.s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")))
 			if err != nil {
 				return fmt.Errorf("prepare insert %s: %w", table, err)
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -34,7 +35,9 @@ const headSQL = `SELECT COALESCE((SELECT seq + span - 1 FROM changes ORDER BY se
 // through it commit or vanish with the change they describe.
 type Tx struct {
 	s       *Store
-	tx      *sql.Tx
+	tx      *sql.Tx   // nil in a connection transaction (inConnTx)
+	db      runner    // tx, or the connection of inConnTx
+	conn    *sql.Conn // set by inConnTx (PostgreSQL COPY)
 	ctx     context.Context
 	locked  bool
 	changes []Change
@@ -45,13 +48,21 @@ type Tx struct {
 // committed change events, in order (same node, same goroutine as the commit).
 func (s *Store) OnChange(fn func(Change)) { s.notify = append(s.notify, fn) }
 
+// runner is what Tx runs statements on: *sql.Tx or *sql.Conn.
+type runner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
 // InTx runs fn in one write transaction and commits if it returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{s: s, tx: sqlTx, ctx: ctx}
+	t := &Tx{s: s, tx: sqlTx, db: sqlTx, ctx: ctx}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -59,6 +70,47 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	t.committed()
+	return nil
+}
+
+// inConnTx is InTx on a connection of its own with BEGIN/COMMIT issued as
+// statements, so that fn can also reach the driver connection (COPY on
+// PostgreSQL, see copyRows). On SQLite it is InTx.
+func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
+	if s.D.Name != "postgres" {
+		return s.InTx(ctx, fn)
+	}
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &Tx{s: s, db: conn, conn: conn, ctx: ctx}
+	abort := func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+			// Never hand a connection in an unknown state back to the pool.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	if err := fn(t); err != nil {
+		abort()
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		abort()
+		return fmt.Errorf("commit: %w", err)
+	}
+	t.committed()
+	return nil
+}
+
+// committed tells the listeners about the transaction's changes.
+func (t *Tx) committed() {
+	s := t.s
 	for _, c := range t.changes {
 		if c.bulk != nil {
 			c.bulk.each(c, func(e Change) {
@@ -75,22 +127,21 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	for _, fn := range t.after {
 		fn()
 	}
-	return nil
 }
 
 // AfterCommit runs fn once the transaction has committed.
 func (t *Tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, t.s.D.Rebind(q), args...)
+	return t.db.ExecContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
 func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, t.s.D.Rebind(q), args...)
+	return t.db.QueryContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
 func (t *Tx) queryRow(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, t.s.D.Rebind(q), args...)
+	return t.db.QueryRowContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
 // insertID runs an INSERT ... RETURNING id.
@@ -108,7 +159,7 @@ func (t *Tx) serialize() error {
 		return nil
 	}
 	if t.s.D.Name == "postgres" {
-		if _, err := t.tx.ExecContext(t.ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema()))"); err != nil {
+		if _, err := t.db.ExecContext(t.ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema()))"); err != nil {
 			return fmt.Errorf("audit lock: %w", err)
 		}
 	}
