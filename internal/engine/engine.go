@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"xinyong/internal/check"
+	"xinyong/internal/directory"
 	"xinyong/internal/list"
 	"xinyong/internal/measure"
 	"xinyong/internal/store"
@@ -26,7 +26,6 @@ import (
 // Options tune the engine.
 type Options struct {
 	TailInterval time.Duration // default 200ms
-	BuildBatch   int64         // subjects per load query at build, default 50000
 	MaxLogBatch  int           // checks per group commit, default 2000
 	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms (no journal only)
 	// JournalDir is the directory of this node's check journal (logger.go):
@@ -58,7 +57,7 @@ type Engine struct {
 	o       Options
 	rules   atomic.Pointer[check.RuleSet]
 	shards  [shardCount]shard
-	seed    maphash.Seed
+	dir     *directory.Directory // codes, names and types (shared)
 	refresh chan refreshReq
 	rebuild chan struct{}
 	reload  chan struct{}
@@ -71,7 +70,6 @@ type Engine struct {
 	idSeq   atomic.Uint64
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
-	size    atomic.Int64
 	// classify gives a subject's supervision class (set by the scorer).
 	classify atomic.Pointer[func(int64) *check.Supervision]
 }
@@ -85,9 +83,6 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	if o.TailInterval <= 0 {
 		o.TailInterval = 200 * time.Millisecond
 	}
-	if o.BuildBatch <= 0 {
-		o.BuildBatch = 50000
-	}
 	if o.MaxLogBatch <= 0 {
 		o.MaxLogBatch = 2000
 	}
@@ -97,7 +92,7 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	if o.RedCheckYears <= 0 {
 		o.RedCheckYears = list.DefaultRedCheckYears
 	}
-	e := &Engine{st: st, o: o, seed: maphash.MakeSeed(), refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
+	e := &Engine{st: st, o: o, refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
 		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix()}
 	for i := range e.shards {
 		e.shards[i].t = newTable()
@@ -144,29 +139,13 @@ func (e *Engine) Rules() *check.RuleSet { return e.rules.Load() }
 func (e *Engine) RedCheckYears() int { return e.o.RedCheckYears }
 
 // Size returns how many subjects are indexed.
-func (e *Engine) Size() int64 { return e.size.Load() }
+func (e *Engine) Size() int64 { return int64(e.dir.Len()) }
 
 // Lookup returns the snapshot of a subject code, nil when unknown.
-func (e *Engine) Lookup(code string) *check.Snapshot {
-	sh := e.shard(code)
-	sh.mu.RLock()
-	s := sh.t.load(e.seed, code)
-	sh.mu.RUnlock()
-	return s
-}
+func (e *Engine) Lookup(code string) *check.Snapshot { return e.lookup(code) }
 
-func (e *Engine) shard(code string) *shard {
-	return &e.shards[maphash.String(e.seed, code)%shardCount]
-}
-
-func (e *Engine) put(s *check.Snapshot, seq int64) {
-	sh := e.shard(s.Code)
-	sh.mu.Lock()
-	added := sh.t.store(e.seed, s, seq)
-	sh.mu.Unlock()
-	if added {
-		e.size.Add(1)
-	}
+func (e *Engine) shard(id int64) *shard {
+	return &e.shards[uint64(id)%shardCount]
 }
 
 // Check evaluates one check from memory.
@@ -192,24 +171,6 @@ func (e *Engine) loadRules(ctx context.Context) error {
 		return fmt.Errorf("load rules: %w", err)
 	}
 	e.rules.Store(check.NewRuleSet(version, types, ms))
-	return nil
-}
-
-// build loads every subject's snapshot in id ranges.
-func (e *Engine) build(ctx context.Context, seq int64) error {
-	maxID, err := e.st.MaxSubjectID(ctx)
-	if err != nil {
-		return err
-	}
-	for lo := int64(1); lo <= maxID; lo += e.o.BuildBatch {
-		snaps, err := e.st.Snapshots(ctx, lo, lo+e.o.BuildBatch-1)
-		if err != nil {
-			return fmt.Errorf("build index: %w", err)
-		}
-		for _, s := range snaps {
-			e.put(s, seq)
-		}
-	}
 	return nil
 }
 
@@ -262,7 +223,11 @@ func (e *Engine) refresher(ctx context.Context) {
 // refreshSubject reloads one subject and, for an organisation, the persons
 // its entries bind (before and after), whose snapshots show those entries.
 func (e *Engine) refreshSubject(ctx context.Context, r refreshReq, follow bool) {
-	s, err := e.st.SnapshotByID(ctx, r.id)
+	err := e.dir.SyncTo(ctx, e.st, r.seq)
+	var s *check.Snapshot
+	if err == nil {
+		s, err = e.st.SnapshotByID(ctx, r.id)
+	}
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			slog.Error("check index: refresh", "subject_id", r.id, "err", err)
@@ -323,16 +288,12 @@ func (e *Engine) tailer(ctx context.Context) {
 // benchmarks and smoke tests).
 func (e *Engine) Codes(n int) []string {
 	out := make([]string, 0, n)
-	for i := range e.shards {
-		sh := &e.shards[i]
-		sh.mu.RLock()
-		for _, r := range sh.t.rows {
-			if len(out) >= n {
-				break
+	e.dir.Read(func(v directory.View) {
+		for id := int64(1); id <= v.MaxID() && len(out) < n; id++ {
+			if s, ok := v.Get(id); ok {
+				out = append(out, strings.Clone(s.Code))
 			}
-			out = append(out, sh.t.str(r.code))
 		}
-		sh.mu.RUnlock()
-	}
+	})
 	return out
 }

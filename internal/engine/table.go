@@ -1,130 +1,269 @@
 package engine
 
 import (
-	"hash/maphash"
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
 
 	"xinyong/internal/check"
+	"xinyong/internal/directory"
 )
 
-// table is one shard of the index. Most subjects have nothing the check
-// acts on (no entries, bindings or negative records): they are kept in a
-// pointer-free form (fixed-size rows and a byte arena) that the garbage
-// collector does not scan, and turned into a snapshot only when checked.
-// Subjects with something to act on keep their full snapshot in rich.
+// table is one shard of the index: the subjects whose id is the shard's
+// number modulo shardCount. Codes, names and types are not kept here but
+// in the subject directory shared with the name index. Most subjects have
+// nothing the check acts on (no entries, bindings or negative records):
+// they are kept as a pointer-free row (their current related persons, as
+// directory ids) that the garbage collector does not scan, and turned into
+// a snapshot only when checked. Subjects with something to act on keep
+// their full snapshot in rich.
 type table struct {
-	pos      map[uint64]int32 // maphash(code) → row; noscan
-	overflow map[string]int32 // codes whose hash collided with another code's
-	rows     []row
-	rels     []rel
-	arena    []byte
-	rich     map[int32]*check.Snapshot
+	rows   []row // by id / shardCount
+	rels   []rel
+	roles  []string // relation roles, interned
+	roleIx map[string]uint32
+	rich   map[int64]*check.Snapshot
 }
 
 // row is a subject in pointer-free form.
 type row struct {
-	id              int64
 	seq             int64 // change-feed position the row reflects at least
-	code, name      span
-	typ             span
-	relFrom, relLen int32 // current related persons in rels
+	relFrom, relLen uint32
 }
 
-type rel struct{ code, name, role span }
-
-type span struct{ off, n uint32 }
+// rel is a current related person: a directory id and a role.
+type rel struct{ person, role uint32 }
 
 func newTable() table {
-	return table{pos: map[uint64]int32{}, overflow: map[string]int32{}, rich: map[int32]*check.Snapshot{}}
+	return table{roleIx: map[string]uint32{}, rich: map[int64]*check.Snapshot{}}
 }
 
-func (t *table) str(s span) string { return string(t.arena[s.off : s.off+s.n]) }
-
-func (t *table) put(s string) span {
-	sp := span{uint32(len(t.arena)), uint32(len(s))}
-	t.arena = append(t.arena, s...)
-	return sp
-}
-
-func (t *table) find(seed maphash.Seed, code string) (int32, bool) {
-	h := maphash.String(seed, code)
-	if i, ok := t.pos[h]; ok && t.str(t.rows[i].code) == code {
-		return i, true
+func (t *table) row(id int64) row {
+	if i := id / shardCount; i < int64(len(t.rows)) {
+		return t.rows[i]
 	}
-	i, ok := t.overflow[code]
-	return i, ok
+	return row{}
 }
 
-// rich reports whether the check needs the full snapshot of s.
+func (t *table) setRow(id int64, r row) {
+	i := int(id / shardCount)
+	if i >= len(t.rows) {
+		t.rows = slices.Grow(t.rows, i+1-len(t.rows))[:i+1]
+	}
+	t.rows[i] = r
+}
+
+func (t *table) role(s string) uint32 {
+	i, ok := t.roleIx[s]
+	if !ok {
+		i = uint32(len(t.roles))
+		t.roles = append(t.roles, s)
+		t.roleIx[s] = i
+	}
+	return i
+}
+
+// plain is a subject without anything the check acts on: its related
+// persons by directory id.
+type plain struct {
+	persons []int64
+	roles   []string
+}
+
+// store places the state of subject id (reflecting the feed up to seq)
+// unless a newer version is already there: rich when s is not nil, else p.
+func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
+	r := t.row(id)
+	if seq < r.seq {
+		return
+	}
+	r.seq = seq
+	if s != nil {
+		r.relFrom, r.relLen = 0, 0
+		t.rich[id] = s
+	} else {
+		delete(t.rich, id)
+		if len(p.persons) > 0 || r.relLen > 0 {
+			r.relFrom, r.relLen = uint32(len(t.rels)), uint32(len(p.persons))
+			for j, pid := range p.persons {
+				t.rels = append(t.rels, rel{uint32(pid), t.role(p.roles[j])})
+			}
+		}
+	}
+	t.setRow(id, r)
+}
+
+// load returns what the shard holds of subject id: its rich snapshot, or
+// its related persons (ids and roles) appended to persons.
+func (t *table) load(id int64, persons []rel) (*check.Snapshot, []rel) {
+	if s := t.rich[id]; s != nil {
+		return s, persons
+	}
+	r := t.row(id)
+	return nil, append(persons, t.rels[r.relFrom:r.relFrom+r.relLen]...)
+}
+
+// lookup builds the snapshot of a code: the stored one for rich subjects,
+// a fresh one (immutable to its callers) for the others; nil when unknown.
+func (e *Engine) lookup(code string) *check.Snapshot {
+	d := e.dir
+	ent, ok := d.Lookup(code)
+	if !ok {
+		return nil
+	}
+	sh := e.shard(ent.ID)
+	var buf [4]rel
+	sh.mu.RLock()
+	s, rels := sh.t.load(ent.ID, buf[:0])
+	var roles []string
+	if s == nil && len(rels) > 0 {
+		roles = make([]string, len(rels))
+		for j, r := range rels {
+			roles[j] = sh.t.roles[r.role]
+		}
+	}
+	sh.mu.RUnlock()
+	if s != nil {
+		return s
+	}
+	s = &check.Snapshot{SubjectID: ent.ID, Code: code, Name: ent.Name, Type: ent.Type}
+	if len(rels) > 0 {
+		s.Persons = make([]check.PersonRef, len(rels))
+		for j, r := range rels {
+			p, _ := d.Get(int64(r.person))
+			s.Persons[j] = check.PersonRef{Code: p.Code, Name: p.Name, Role: roles[j]}
+		}
+	}
+	return s
+}
+
+// isRich reports whether the check needs the full snapshot of s.
 func isRich(s *check.Snapshot) bool {
 	return len(s.Entries) > 0 || len(s.Bound) > 0 || len(s.Bad) > 0
 }
 
-// store places s (reflecting the feed up to seq) unless a newer version is
-// already there; it reports whether the code is new.
-func (t *table) store(seed maphash.Seed, s *check.Snapshot, seq int64) (added bool) {
-	i, ok := t.find(seed, s.Code)
-	if ok && seq < t.rows[i].seq {
-		return false
-	}
-	r := row{id: s.SubjectID, seq: seq}
-	if ok {
-		r = t.rows[i]
-		r.id, r.seq = s.SubjectID, seq
-	} else {
-		r.code = t.put(s.Code)
-	}
-	if !ok || t.str(r.name) != s.Name {
-		r.name = t.put(s.Name)
-	}
-	if !ok || t.str(r.typ) != s.Type {
-		r.typ = t.put(s.Type)
-	}
-	if isRich(s) {
-		r.relFrom, r.relLen = 0, 0
-	} else if len(s.Persons) > 0 || r.relLen > 0 {
-		r.relFrom, r.relLen = int32(len(t.rels)), int32(len(s.Persons))
-		for _, p := range s.Persons {
-			t.rels = append(t.rels, rel{t.put(p.Code), t.put(p.Name), t.put(p.Role)})
+// put stores a snapshot read from the store (refresh of one subject).
+// A subject whose related persons are not all in the directory keeps its
+// full snapshot.
+func (e *Engine) put(s *check.Snapshot, seq int64) {
+	id, keep := s.SubjectID, s
+	var p plain
+	if !isRich(s) {
+		keep = nil
+		for _, pr := range s.Persons {
+			pid, ok := e.dir.ID(pr.Code)
+			if !ok {
+				keep, p = s, plain{}
+				break
+			}
+			p.persons, p.roles = append(p.persons, pid), append(p.roles, pr.Role)
 		}
 	}
-	if !ok {
-		i = int32(len(t.rows))
-		t.rows = append(t.rows, r)
-		h := maphash.String(seed, s.Code)
-		if _, taken := t.pos[h]; taken {
-			t.overflow[s.Code] = i
-		} else {
-			t.pos[h] = i
-		}
-	} else {
-		t.rows[i] = r
-	}
-	if isRich(s) {
-		t.rich[i] = s
-	} else {
-		delete(t.rich, i)
-	}
-	return !ok
+	sh := e.shard(id)
+	sh.mu.Lock()
+	sh.t.store(id, keep, p, seq)
+	sh.mu.Unlock()
 }
 
-// load returns the snapshot of a code: the stored one for rich subjects, a
-// fresh one (immutable to its callers) for the others; nil when unknown.
-func (t *table) load(seed maphash.Seed, code string) *check.Snapshot {
-	i, ok := t.find(seed, code)
-	if !ok {
-		return nil
+// relation is a current relation read at build.
+type relation struct {
+	subject, person uint32
+	role            uint16
+}
+
+// build loads the index: the subject directory (shared, read once per
+// process) and, concurrently, the current relations and the rich
+// snapshots; then every subject's row is placed as of seq.
+func (e *Engine) build(ctx context.Context, seq int64) error {
+	dirc := make(chan error, 1)
+	if e.dir == nil {
+		go func() {
+			d, err := directory.Of(ctx, e.st)
+			e.dir = d
+			dirc <- err
+		}()
+	} else {
+		dirc <- nil
 	}
-	if s := t.rich[i]; s != nil {
-		return s
-	}
-	r := t.rows[i]
-	s := &check.Snapshot{SubjectID: r.id, Code: code, Name: t.str(r.name), Type: t.str(r.typ)}
-	if r.relLen > 0 {
-		s.Persons = make([]check.PersonRef, r.relLen)
-		for j := range s.Persons {
-			p := t.rels[r.relFrom+int32(j)]
-			s.Persons[j] = check.PersonRef{Code: t.str(p.code), Name: t.str(p.name), Role: t.str(p.role)}
+	var rels []relation
+	var roles []string
+	roleIx := map[string]uint16{}
+	err := e.st.EachCurrentRelation(ctx, func(sid, pid int64, role string) error {
+		if sid > directory.MaxID || pid > directory.MaxID {
+			return fmt.Errorf("subject id out of range")
 		}
+		ri, ok := roleIx[role]
+		if !ok {
+			ri = uint16(len(roles))
+			roles = append(roles, role)
+			roleIx[role] = ri
+		}
+		rels = append(rels, relation{uint32(sid), uint32(pid), ri})
+		return nil
+	})
+	var rich map[int64]*check.Snapshot
+	if err == nil {
+		rich, err = e.st.RichSnapshots(ctx)
 	}
-	return s
+	if derr := <-dirc; err == nil {
+		err = derr
+	}
+	if err == nil {
+		err = e.dir.SyncTo(ctx, e.st, seq)
+	}
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	slices.SortStableFunc(rels, func(a, b relation) int { return cmp.Compare(a.subject, b.subject) })
+	d := e.dir
+	maxID := d.MaxID()
+	for i := range e.shards {
+		sh := &e.shards[i]
+		sh.mu.Lock()
+		if n := int(maxID/shardCount) + 1; n > len(sh.t.rows) {
+			sh.t.rows = slices.Grow(sh.t.rows, n-len(sh.t.rows))
+		}
+		sh.mu.Unlock()
+	}
+	var p plain
+	var stale []int64 // related persons missing from the directory
+	for id, k := int64(1), 0; id <= maxID; id++ {
+		p.persons, p.roles = p.persons[:0], p.roles[:0]
+		for ; k < len(rels) && int64(rels[k].subject) < id; k++ {
+		}
+		for ; k < len(rels) && int64(rels[k].subject) == id; k++ {
+			p.persons, p.roles = append(p.persons, int64(rels[k].person)), append(p.roles, roles[rels[k].role])
+		}
+		ent, ok := d.Get(id)
+		if !ok {
+			continue
+		}
+		s := rich[id]
+		for j, pid := range p.persons {
+			pe, ok := d.Get(pid)
+			if !ok {
+				stale = append(stale, id)
+				break
+			}
+			if s != nil {
+				s.Persons = append(s.Persons, check.PersonRef{Code: pe.Code, Name: pe.Name, Role: p.roles[j]})
+			}
+		}
+		if s != nil {
+			s.Code, s.Name, s.Type = ent.Code, ent.Name, ent.Type
+		}
+		sh := e.shard(id)
+		sh.mu.Lock()
+		sh.t.store(id, s, p, seq)
+		sh.mu.Unlock()
+	}
+	for _, id := range stale {
+		s, err := e.st.SnapshotByID(ctx, id)
+		if err != nil {
+			return fmt.Errorf("build index: %w", err)
+		}
+		e.put(s, seq)
+	}
+	return nil
 }

@@ -1,10 +1,16 @@
 package search
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"xinyong/internal/directory"
 	"xinyong/internal/subject"
 )
 
@@ -102,5 +108,105 @@ func TestGallop(t *testing.T) {
 		if got := gallop(l, v); got != want {
 			t.Errorf("gallop(%d) = %d, want %d", v, got, want)
 		}
+	}
+}
+
+// TestAgainstScan compares the index with a scan of all names, for an index
+// built at once and one built by Upsert in random order, on random names
+// over a small alphabet (many shared bigrams, long lists).
+func TestAgainstScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("华为信福州建材有限公司鑫源")
+	word := func(n int) string {
+		rs := make([]rune, n)
+		for i := range rs {
+			rs[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(rs)
+	}
+	var es []Entry
+	for id := int64(1); id <= 3000; id++ {
+		if r.IntN(10) == 0 {
+			continue // gaps in the ids
+		}
+		e := entry(id, word(2+r.IntN(10)))
+		if r.IntN(20) == 0 {
+			e.Keys = append(e.Keys, word(4))
+		}
+		es = append(es, e)
+	}
+	built := New()
+	built.Replace(es)
+	added := New()
+	for _, i := range r.Perm(len(es)) {
+		added.Upsert(es[i])
+	}
+	if built.Len() != len(es) || added.Len() != len(es) {
+		t.Fatalf("Len %d / %d, want %d", built.Len(), added.Len(), len(es))
+	}
+	for range 400 {
+		q := word(1 + r.IntN(4))
+		after := int64(r.IntN(3000))
+		var want []int64
+		for _, e := range es {
+			if e.ID <= after || len(want) == 20 {
+				continue
+			}
+			for _, k := range e.Keys {
+				if strings.Contains(k, subject.NormalizeName(q)) {
+					want = append(want, e.ID)
+					break
+				}
+			}
+		}
+		for name, ix := range map[string]*Index{"built": built, "added": added} {
+			if diff := cmp.Diff(want, ids(ix.Search(q, after, 20)), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("%s: Search(%q, %d) (-scan +index):\n%s", name, q, after, diff)
+			}
+		}
+	}
+	// every list is sorted and holds no id twice
+	for b, l := range built.post {
+		if !slices.IsSorted(l) || len(slices.Compact(slices.Clone(l))) != len(l) {
+			t.Fatalf("postings of %x not strictly ascending", b)
+		}
+	}
+}
+
+// TestSharedDirectory: an index over a directory that changes under it
+// finds new names once they are added, and keeps old ones findable.
+func TestSharedDirectory(t *testing.T) {
+	d := directory.New()
+	put := func(id int64, name string) {
+		if err := d.Put(directory.Entry{ID: id, Code: fmt.Sprint("C", id), Name: name, NameNorm: subject.NormalizeName(name), Type: "legal", Region: "350100"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1, "福州华信有限公司")
+	put(2, "福州天元有限公司")
+	ix := NewOn(d)
+	if ix.Ready() {
+		t.Fatal("ready before Build")
+	}
+	ix.Build()
+	put(1, "福州百川有限公司") // renamed by another component
+	put(3, "福州百川物流有限公司")
+	if got := ids(ix.Search("百川", 0, 10)); len(got) != 0 {
+		t.Errorf("not yet added, found %v", got)
+	}
+	if got := ids(ix.Search("华信", 0, 10)); len(got) != 1 {
+		t.Errorf("former name: %v", got)
+	}
+	ix.Add(1, 3)
+	for q, want := range map[string][]int64{"百川": {1, 3}, "华信": {1}, "天元": {2}, "有限": {1, 2, 3}, "川": {1, 3}} {
+		if diff := cmp.Diff(want, ids(ix.Search(q, 0, 10))); diff != "" {
+			t.Errorf("Search(%q) (-want +got):\n%s", q, diff)
+		}
+	}
+	if hs := ix.Search("华信", 0, 1); len(hs) != 1 || hs[0].Name != "福州百川有限公司" || hs[0].Code != "C1" || hs[0].Region != "350100" {
+		t.Errorf("hit %+v", hs)
+	}
+	if ix.Len() != 3 {
+		t.Errorf("Len %d", ix.Len())
 	}
 }
