@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"xinyong/internal/errs"
 	"xinyong/internal/list"
@@ -105,6 +106,19 @@ func TestScoreFactsAndSupervision(t *testing.T) {
 		st, err := s.StoredScoreOf(ctx, bad.ID)
 		if err != nil || st.Negatives != 1 || len(st.Contributions) != 2 || st.Contributions[1].Items[0].Label != "失信记录（行政处罚，一般，按时间衰减）" {
 			t.Fatalf("stored: %v %+v", err, st)
+		}
+		// compacted rows (a full recompute's) are stored the same
+		for i := range rows {
+			rows[i].Compact()
+			if rows[i].Score.Contributions != nil {
+				t.Fatal("Compact kept the contributions")
+			}
+		}
+		if err := s.SaveScores(ctx, rows, "test", "压缩"); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.StoredScoreOf(ctx, bad.ID); err != nil || !cmp.Equal(st, again, cmpopts.IgnoreFields(store.StoredScore{}, "ComputedAt")) {
+			t.Fatalf("compacted: %v %s", err, cmp.Diff(st, again))
 		}
 		list, err := s.Supervision(ctx, store.SupervisionFilter{Class: "A", Limit: 10})
 		if err != nil || len(list) != 2 {

@@ -47,21 +47,42 @@ func Negatives(f *score.Facts) int {
 type ScoreRow struct {
 	Score     score.Score
 	Negatives int
+	contrib   []byte // the stored contributions (Compact); nil: from Score
 }
 
-// scoreRows turns computed scores into table rows; contributions without
-// evidence are left out of the stored JSON (the model lists every indicator).
+// Compact encodes the contributions as they are stored and drops them from
+// the score, so that rows waiting to be written (a full recompute keeps
+// several batches in flight) hold a few hundred bytes instead of the whole
+// evaluation.
+func (r *ScoreRow) Compact() {
+	if r.contrib == nil {
+		r.contrib = contribJSON(r.Score.Contributions)
+		r.Score.Contributions = nil
+	}
+}
+
+// contribJSON is the stored form of contributions: those without evidence
+// are left out (the model lists every indicator).
+func contribJSON(all []score.Contribution) []byte {
+	var cs []score.Contribution
+	for _, c := range all {
+		if len(c.Items) > 0 {
+			cs = append(cs, c)
+		}
+	}
+	b, _ := json.Marshal(cs)
+	return b
+}
+
+// scoreRows turns computed scores into table rows.
 func scoreRows(items []ScoreRow, now int64) [][]any {
 	rows := make([][]any, len(items))
 	for i, it := range items {
 		s := it.Score
-		var cs []score.Contribution
-		for _, c := range s.Contributions {
-			if len(c.Items) > 0 {
-				cs = append(cs, c)
-			}
+		b := it.contrib
+		if b == nil {
+			b = contribJSON(s.Contributions)
 		}
-		b, _ := json.Marshal(cs)
 		rows[i] = []any{s.SubjectID, s.ModelVersion, s.Total, s.Grade, s.Class, it.Negatives, string(b), micros(s.AsOf), now}
 	}
 	return rows

@@ -105,6 +105,9 @@ func (s *Scorer) runFull(ctx context.Context, job store.RecomputeJob, progress f
 				var rows []store.ScoreRow
 				if err == nil {
 					rows = s.compute(m, facts, now)
+					for i := range rows {
+						rows[i].Compact()
+					}
 				}
 				select {
 				case results <- rangeResult{lo, rows, err}:
