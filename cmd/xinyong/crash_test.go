@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -162,6 +163,14 @@ func TestCrashRecovery(t *testing.T) {
 							return
 						}
 					}
+					// Every other entry is objected to (pauses it at once).
+					if batchNo%2 == 0 {
+						if _, _, err := call(base, "POST", "/api/v1/objections", map[string]any{"target": "entry", "target_id": e.ID, "reason": "error",
+							"body": "该信息与法院实际裁定不符，已履行完毕", "applicant_name": "某某公司", "applicant_contact": "0591-12345678",
+							"attachments": []any{map[string]string{"kind": "evidence", "name": "evidence.pdf", "data": base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n%test\n"))}}}); err != nil {
+							return
+						}
+					}
 				}
 			}
 		}()
@@ -184,8 +193,15 @@ func TestCrashRecovery(t *testing.T) {
 	// Every published-record event reaches the receiver (at least once).
 	db := openDB(t, dir)
 	defer db.Close()
-	var want int
-	db.QueryRow("SELECT COUNT(*) FROM changes WHERE kind = 'record.published'").Scan(&want)
+	want := 0
+	for _, c := range readFeed(t, base) {
+		if c.Kind == "record.published" {
+			want++
+		}
+	}
+	if want == 0 {
+		t.Fatal("the workload published no records")
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		mu.Lock()
@@ -199,12 +215,46 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	var entries int
+	var entries, objections int
 	db.QueryRow("SELECT COUNT(*) FROM list_entries WHERE state = 'active'").Scan(&entries)
-	if entries == 0 {
-		t.Error("the workload listed no entries")
+	db.QueryRow("SELECT COUNT(*) FROM remedy_cases WHERE kind = 'objection'").Scan(&objections)
+	if entries == 0 || objections == 0 {
+		t.Errorf("the workload listed %d entries and filed %d objections", entries, objections)
 	}
-	t.Logf("%d kills, %d batches, %d records published and delivered, %d entries active", trials, len(sent), want, entries)
+	t.Logf("%d kills, %d batches, %d records published and delivered, %d entries active, %d objections", trials, len(sent), want, entries, objections)
+}
+
+// readFeed reads the whole change feed through the API, as a consumer does.
+func readFeed(t *testing.T, base string) []struct {
+	Seq  int64  `json:"seq"`
+	Kind string `json:"kind"`
+} {
+	t.Helper()
+	var all []struct {
+		Seq  int64  `json:"seq"`
+		Kind string `json:"kind"`
+	}
+	var after int64
+	for {
+		code, b, err := call(base, "GET", fmt.Sprintf("/api/v1/changes?after=%d&limit=1000", after), nil)
+		if err != nil || code != 200 {
+			t.Fatalf("changes: %d %s %v", code, b, err)
+		}
+		var page struct {
+			Items []struct {
+				Seq  int64  `json:"seq"`
+				Kind string `json:"kind"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) == 0 {
+			return all
+		}
+		all = append(all, page.Items...)
+		after = page.Items[len(page.Items)-1].Seq
+	}
 }
 
 func openDB(t *testing.T, dir string) *sql.DB {
@@ -252,10 +302,30 @@ func checkInvariants(t *testing.T, dir, base string, sent map[string][]map[strin
 	if bad != 0 {
 		t.Fatalf("%d list entries in a state their history does not support", bad)
 	}
-	// The change feed has no gaps.
+	// An entry is paused exactly while an objection to it is open: filing
+	// the objection and pausing commit together.
+	var unpaused, orphanPause int
+	db.QueryRow(`SELECT COUNT(*) FROM remedy_cases c JOIN list_entries e ON e.id = c.target_id WHERE c.kind = 'objection' AND c.target_kind = 'entry'
+		AND c.state IN ('submitted','accepted','forwarded','verified','supplementing','resubmitted') AND e.paused = 0`).Scan(&unpaused)
+	db.QueryRow(`SELECT COUNT(*) FROM list_entries e WHERE e.paused = 1 AND NOT EXISTS (SELECT 1 FROM remedy_cases c WHERE c.kind = 'objection'
+		AND c.target_kind = 'entry' AND c.target_id = e.id)`).Scan(&orphanPause)
+	if unpaused != 0 || orphanPause != 0 {
+		t.Fatalf("objections: %d open without a paused entry, %d paused entries without an objection", unpaused, orphanPause)
+	}
+	// The change feed has no gaps: in the table (rows may span several
+	// events) and as consumers read it.
 	var n, minSeq, maxSeq int
-	db.QueryRow(`SELECT COUNT(*), COALESCE(MIN(seq),1), COALESCE(MAX(seq),0) FROM changes`).Scan(&n, &minSeq, &maxSeq)
+	db.QueryRow(`SELECT COALESCE(SUM(span),0), COALESCE(MIN(seq),1), COALESCE(MAX(seq+span-1),0) FROM changes`).Scan(&n, &minSeq, &maxSeq)
 	if n != maxSeq-minSeq+1 {
 		t.Fatalf("change feed has gaps: %d events over seq %d..%d", n, minSeq, maxSeq)
+	}
+	feed := readFeed(t, base)
+	for i, c := range feed {
+		if c.Seq != int64(minSeq+i) {
+			t.Fatalf("feed read through the API: event %d has seq %d, want %d", i, c.Seq, minSeq+i)
+		}
+	}
+	if len(feed) != n {
+		t.Fatalf("feed read through the API has %d events, the table %d", len(feed), n)
 	}
 }
