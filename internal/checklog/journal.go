@@ -14,7 +14,8 @@
 // A crash can leave at most a torn last frame (appends are sequential and a
 // failed append seals the segment); readers stop at the first frame that is
 // incomplete or fails its checksum. A frame is acknowledged (Append returns)
-// only after the fdatasync that covers it returned.
+// only after the write, and unless Options.NoSync the fdatasync, that
+// covers it returned.
 package checklog
 
 import (
@@ -51,8 +52,10 @@ var ErrClosed = errors.New("check journal closed")
 
 // Options tune a journal.
 type Options struct {
-	// NoSync skips the fdatasync after each append (tests only: an append is
-	// then durable against a process crash but not against power loss).
+	// NoSync skips the fdatasync after each append: an acknowledged append
+	// is then in the operating system's page cache, durable against a crash
+	// of the process but not against a power loss until Segment.Sync (the
+	// guarantee of an SQLite commit with synchronous=NORMAL).
 	NoSync bool
 }
 
@@ -281,17 +284,21 @@ func closeAll(ss []*Segment) {
 // Read returns the records of a segment. torn is the number of bytes after
 // the last good frame (a torn tail, or corruption).
 func (s *Segment) Read() (logs []store.CheckLog, torn int64, err error) {
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+	st, err := s.f.Stat()
+	if err != nil {
 		return nil, 0, err
 	}
-	b, err := io.ReadAll(s.f)
-	if err != nil {
+	b := make([]byte, st.Size())
+	n, err := s.f.ReadAt(b, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, 0, fmt.Errorf("read %s: %w", s.Path, err)
 	}
+	b = b[:n]
 	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
 		return nil, int64(len(b)), nil
 	}
 	b = b[len(magic):]
+	d := decoder{intern: map[string]string{}}
 	for len(b) >= 8 {
 		n := binary.LittleEndian.Uint32(b)
 		sum := binary.LittleEndian.Uint32(b[4:])
@@ -302,7 +309,7 @@ func (s *Segment) Read() (logs []store.CheckLog, torn int64, err error) {
 		if crc32.Checksum(p, castagnoli) != sum {
 			break
 		}
-		l, err := decode(p)
+		l, err := d.decode(p)
 		if err != nil {
 			break
 		}
@@ -311,6 +318,9 @@ func (s *Segment) Read() (logs []store.CheckLog, torn int64, err error) {
 	}
 	return logs, int64(len(b)), nil
 }
+
+// Sync makes a sealed segment durable (fdatasync).
+func (s *Segment) Sync() error { return datasync(s.f) }
 
 // Remove deletes a segment whose records are in the database, then drops
 // its lock.
@@ -368,8 +378,9 @@ func appendString(b []byte, s string) []byte {
 var errBad = errors.New("bad check journal record")
 
 type reader struct {
-	b   []byte
-	err error
+	b      []byte
+	err    error
+	intern map[string]string
 }
 
 func (r *reader) varint() int64 {
@@ -403,19 +414,41 @@ func (r *reader) str() string {
 	return s
 }
 
-func decode(p []byte) (store.CheckLog, error) {
+// common returns a string that repeats across records (requester, dept,
+// scenario, measure codes) once per segment.
+func (r *reader) common() string {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.err, r.b = errBad, nil
+		return ""
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	if s, ok := r.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(r.intern) < 4096 {
+		r.intern[s] = s
+	}
+	return s
+}
+
+type decoder struct{ intern map[string]string }
+
+func (d *decoder) decode(p []byte) (store.CheckLog, error) {
 	var l store.CheckLog
 	if len(p) == 0 || p[0] != version {
 		return l, errBad
 	}
-	r := &reader{b: p[1:]}
+	r := &reader{b: p[1:], intern: d.intern}
 	l.ID = r.str()
 	l.At = time.UnixMicro(r.varint()).UTC()
-	l.Requester = r.str()
-	l.Dept = r.str()
+	l.Requester = r.common()
+	l.Dept = r.common()
 	l.Subject = r.str()
 	l.SubjectID = r.varint()
-	l.Scenario = r.str()
+	l.Scenario = r.common()
 	l.AsOf = time.UnixMicro(r.varint()).UTC()
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
@@ -423,7 +456,7 @@ func decode(p []byte) (store.CheckLog, error) {
 	}
 	l.Measures = make([]string, 0, n)
 	for range n {
-		l.Measures = append(l.Measures, r.str())
+		l.Measures = append(l.Measures, r.common())
 	}
 	l.Digest = r.str()
 	l.RulesVersion = r.varint()

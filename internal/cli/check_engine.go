@@ -18,9 +18,15 @@ import (
 // negative records block a red-list identification (default 3). Checks are
 // logged in the node's check journal, <data dir>/checklog unless
 // XINYONG_CHECK_JOURNAL names another directory ("off": straight into the
-// database, one commit per group of checks).
+// database, one commit per group of checks); XINYONG_CHECK_JOURNAL_SYNC
+// "always" adds an fdatasync per group (default "store": as durable as the
+// store's own commits, see engine.JournalSyncStore).
 func startCheckEngine(ctx context.Context, st *store.Store, dataDir string) (*engine.Engine, error) {
 	o := engine.Options{JournalDir: checkJournalDir(dataDir)}
+	var err error
+	if o.JournalSync, err = engine.ParseJournalSync(os.Getenv("XINYONG_CHECK_JOURNAL_SYNC")); err != nil {
+		return nil, fmt.Errorf("XINYONG_CHECK_JOURNAL_SYNC 应为 store 或 always：%w", err)
+	}
 	if v := os.Getenv("XINYONG_RED_CHECK_YEARS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10 {

@@ -29,11 +29,15 @@ type Options struct {
 	MaxLogBatch  int           // checks per group commit, default 2000
 	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms (no journal only)
 	// JournalDir is the directory of this node's check journal (logger.go):
-	// checks are logged there with one write + fdatasync per group and moved
-	// into check_log every MoveInterval (default 250 ms). Empty: every group
-	// is committed to check_log directly.
+	// checks are logged there with one write per group and moved into
+	// check_log every MoveInterval (default 250 ms). Empty: every group is
+	// committed to check_log directly.
 	JournalDir   string
 	MoveInterval time.Duration
+	// JournalSync says when a journal write is made durable before the
+	// answer: JournalSyncStore (default) as the store's own commits are,
+	// JournalSyncAlways with an fdatasync per group (see logger.go).
+	JournalSync JournalSync
 	// RedCheckYears is how far back red-list cross-checks look for negative
 	// records (default list.DefaultRedCheckYears).
 	RedCheckYears int

@@ -40,6 +40,35 @@ func newIDPrefix() string {
 	return string(b)
 }
 
+// JournalSync is when a check journal write is made durable.
+type JournalSync string
+
+const (
+	// JournalSyncStore makes a group of checks as durable before the answer
+	// as the store makes its own commits: on SQLite (WAL, synchronous=NORMAL,
+	// commits not fsynced) one write per group, durable against a crash of
+	// the process, with an fdatasync of each segment when it is sealed
+	// (every MoveInterval), so a power loss can lose at most the last
+	// MoveInterval of checks, as it can lose SQLite's last commits before a
+	// checkpoint; on PostgreSQL (synchronous_commit on) as JournalSyncAlways.
+	JournalSyncStore JournalSync = ""
+	// JournalSyncAlways adds an fdatasync to every group's write: durable
+	// against a power loss before the answer, at the cost of the disk's
+	// flush latency on every check.
+	JournalSyncAlways JournalSync = "always"
+)
+
+// ParseJournalSync reads "store" (or "") and "always".
+func ParseJournalSync(v string) (JournalSync, error) {
+	switch v {
+	case "", "store":
+		return JournalSyncStore, nil
+	case "always":
+		return JournalSyncAlways, nil
+	}
+	return "", fmt.Errorf("unknown check journal sync %q (store, always)", v)
+}
+
 // journalLog is the check journal of this node and its mover.
 type journalLog struct {
 	j      *checklog.Journal
@@ -113,7 +142,8 @@ func (e *Engine) openJournal(ctx context.Context) error {
 		}
 		slog.Info("check journal: moved checks left by a previous run", "checks", n, "dir", e.o.JournalDir)
 	}
-	j, err := checklog.Open(e.o.JournalDir, e.idPre, checklog.Options{})
+	noSync := e.o.JournalSync != JournalSyncAlways && e.st.D.Name == store.SQLite.Name
+	j, err := checklog.Open(e.o.JournalDir, e.idPre, checklog.Options{NoSync: noSync})
 	if err != nil {
 		return err
 	}
@@ -254,6 +284,14 @@ func (e *Engine) mover() {
 			segs, err = jl.j.Close()
 		} else {
 			segs, err = jl.j.Seal()
+		}
+		for _, s := range segs {
+			// Bounds what a power loss can take when groups are not synced
+			// (JournalSyncStore on SQLite), also while check_log is out of
+			// reach; a no-op for the disk otherwise.
+			if serr := s.Sync(); serr != nil {
+				err = errors.Join(err, serr)
+			}
 		}
 		pending = append(pending, segs...)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -108,7 +109,24 @@ func (h *handlers) engineReady() error {
 	return nil
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// encBuf is a pooled response buffer with its JSON encoder.
+type encBuf struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var bufPool = sync.Pool{New: func() any {
+	b := new(encBuf)
+	b.enc = json.NewEncoder(&b.buf)
+	return b
+}}
+
+// Header values of every check answer, built once (see securityHeaders in
+// package web); capacity 1 so that an Add copies.
+var (
+	hdrJSON    = []string{"application/json; charset=utf-8"}[:1:1]
+	hdrNoStore = []string{"no-store"}[:1:1]
+)
 
 // answer evaluates a check and prepares its log row.
 func (h *handlers) answer(p auth.Principal, code string, q checkQuery) (CheckResponse, store.CheckLog) {
@@ -130,20 +148,25 @@ func (h *handlers) answer(p auth.Principal, code string, q checkQuery) (CheckRes
 // send encodes v, logs the checks with the digest of the body durably and
 // only then writes the answer.
 func (h *handlers) send(ctx context.Context, w http.ResponseWriter, v any, logs []store.CheckLog) error {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	eb := bufPool.Get().(*encBuf)
+	defer func() {
+		if eb.buf.Cap() <= 1<<20 { // keep no huge batch buffer
+			bufPool.Put(eb)
+		}
+	}()
+	eb.buf.Reset()
+	if err := eb.enc.Encode(v); err != nil {
 		return errs.Internal(err)
 	}
-	digest, err := h.logChecks(ctx, buf.Bytes(), logs) // console_bridge.go
+	digest, err := h.logChecks(ctx, eb.buf.Bytes(), logs) // console_bridge.go
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Check-Digest", digest)
-	_, err = w.Write(buf.Bytes())
+	hd := w.Header()
+	hd["Content-Type"] = hdrJSON
+	hd["Cache-Control"] = hdrNoStore
+	hd["X-Check-Digest"] = []string{digest}
+	_, err = w.Write(eb.buf.Bytes())
 	return err
 }
 
@@ -151,17 +174,66 @@ func (h *handlers) checkOne(w http.ResponseWriter, r *http.Request) error {
 	if err := h.engineReady(); err != nil {
 		return err
 	}
-	qv := r.URL.Query()
-	code, reason := checkCode(qv.Get("subject"), h.Now())
+	var qv checkParams
+	qv.parse(r.URL.RawQuery)
+	code, reason := checkCode(qv[pSubject], h.Now())
 	if reason != "" {
 		return errs.Field("subject", reason)
 	}
-	q, err := h.parseCheckQuery(qv.Get("scenario"), qv.Get("as_of"), qv.Get("related"))
+	q, err := h.parseCheckQuery(qv[pScenario], qv[pAsOf], qv[pRelated])
 	if err != nil {
 		return err
 	}
 	res, l := h.answer(httpx.PrincipalOf(r.Context()), code, q)
 	return h.send(r.Context(), w, res, []store.CheckLog{l})
+}
+
+// checkParams are the query parameters of GET /check, each the first
+// value given, as url.ParseQuery and Values.Get would read them (pairs
+// with a semicolon or a bad escape are skipped), without building the map.
+type checkParams [4]string
+
+const (
+	pSubject = iota
+	pScenario
+	pAsOf
+	pRelated
+)
+
+var checkParamNames = [...]string{pSubject: "subject", pScenario: "scenario", pAsOf: "as_of", pRelated: "related"}
+
+func (p *checkParams) parse(raw string) {
+	var seen [len(checkParamNames)]bool
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, err := queryUnescape(k)
+		if err != nil {
+			continue
+		}
+		for i, name := range checkParamNames {
+			if k != name || seen[i] {
+				continue
+			}
+			if v, err := queryUnescape(v); err == nil {
+				p[i], seen[i] = v, true
+			}
+			break
+		}
+	}
+}
+
+// queryUnescape is url.QueryUnescape without its work (and allocation) for
+// the plain strings most parameters are.
+func queryUnescape(s string) (string, error) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 // ChecksInput is what POST /checks accepts.
