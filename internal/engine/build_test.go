@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"xinyong/internal/check"
 	"xinyong/internal/demo"
+	"xinyong/internal/engine"
 	"xinyong/internal/list"
 	"xinyong/internal/store"
 	"xinyong/internal/subject"
@@ -58,14 +60,11 @@ func TestBuildMatchesSnapshots(t *testing.T) {
 			t.Errorf("Size %d, want %d", eng.Size(), maxID)
 		}
 		var rich, persons, bound, bad, paused int
+		compare(t, s, eng, maxID)
 		for id := int64(1); id <= maxID; id++ {
 			want, err := s.SnapshotByID(ctx, id)
 			if err != nil {
 				t.Fatal(err)
-			}
-			got := eng.Lookup(want.Code)
-			if diff := cmp.Diff(sortBad(want), sortBad(got), cmpopts.EquateEmpty()); diff != "" {
-				t.Fatalf("subject %d %s (-store +index):\n%s", id, want.Code, diff)
 			}
 			if len(want.Entries)+len(want.Bound)+len(want.Bad) > 0 {
 				rich++
@@ -91,7 +90,48 @@ func TestBuildMatchesSnapshots(t *testing.T) {
 		if int64(len(codes)) != maxID {
 			t.Errorf("Codes: %d of %d", len(codes), maxID)
 		}
+
+		// A bulk load of subjects rebuilds the index (directory first).
+		if _, err := demo.LoadSubjects(ctx, s, g, p, mask, 40, nil); err != nil {
+			t.Fatal(err)
+		}
+		newMax, err := s.MaxSubjectID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for eng.Size() != newMax || mismatch(t, s, eng, newMax) != "" {
+			if time.Now().After(deadline) {
+				t.Fatalf("after a bulk load (%d of %d subjects): %s", eng.Size(), newMax, mismatch(t, s, eng, newMax))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	})
+}
+
+// compare checks the index against the store's snapshot of every subject.
+func compare(t *testing.T, s *store.Store, eng *engine.Engine, maxID int64) {
+	t.Helper()
+	if diff := mismatch(t, s, eng, maxID); diff != "" {
+		t.Fatal(diff)
+	}
+}
+
+// mismatch describes the first subject the index answers differently
+// from the store ("" when there is none).
+func mismatch(t *testing.T, s *store.Store, eng *engine.Engine, maxID int64) string {
+	t.Helper()
+	for id := int64(1); id <= maxID; id++ {
+		want, err := s.SnapshotByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := eng.Lookup(want.Code)
+		if diff := cmp.Diff(sortBad(want), sortBad(got), cmpopts.EquateEmpty()); diff != "" {
+			return fmt.Sprintf("subject %d %s (-store +index):\n%s", id, want.Code, diff)
+		}
+	}
+	return ""
 }
 
 // sortBad returns a copy of s with its negative records in a fixed order

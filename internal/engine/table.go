@@ -84,7 +84,7 @@ func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
 		t.rich[id] = s
 	} else {
 		delete(t.rich, id)
-		if len(p.persons) > 0 || r.relLen > 0 {
+		if !t.same(r, p) { // unchanged (a rebuild, mostly): rels does not grow
 			r.relFrom, r.relLen = uint32(len(t.rels)), uint32(len(p.persons))
 			for j, pid := range p.persons {
 				t.rels = append(t.rels, rel{uint32(pid), t.role(p.roles[j])})
@@ -92,6 +92,19 @@ func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
 		}
 	}
 	t.setRow(id, r)
+}
+
+// same reports whether r's related persons are those of p.
+func (t *table) same(r row, p plain) bool {
+	if int(r.relLen) != len(p.persons) {
+		return false
+	}
+	for j, x := range t.rels[r.relFrom : r.relFrom+r.relLen] {
+		if int64(x.person) != p.persons[j] || t.roles[x.role] != p.roles[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // load returns what the shard holds of subject id: its rich snapshot, or

@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"xinyong/internal/check"
+	"xinyong/internal/list"
+)
+
+func TestTableStore(t *testing.T) {
+	tb := newTable()
+	rels := func(id int64) []rel {
+		t.Helper()
+		s, rs := tb.load(id, nil)
+		if s != nil {
+			t.Fatalf("subject %d is rich", id)
+		}
+		return rs
+	}
+	legal := plain{persons: []int64{5, 7}, roles: []string{"legal_rep", "shareholder"}}
+	tb.store(300, nil, legal, 1)
+	tb.store(300, nil, legal, 2) // unchanged: nothing appended
+	if len(tb.rels) != 2 {
+		t.Errorf("rels grew to %d on an unchanged store", len(tb.rels))
+	}
+	if diff := cmp.Diff([]rel{{5, 0}, {7, 1}}, rels(300), cmp.AllowUnexported(rel{})); diff != "" {
+		t.Errorf("rels (-want +got):\n%s", diff)
+	}
+	tb.store(300, nil, plain{persons: []int64{7}, roles: []string{"legal_rep"}}, 1) // older: ignored
+	if len(rels(300)) != 2 {
+		t.Error("an older version replaced a newer one")
+	}
+	if len(rels(44)) != 0 || len(rels(1<<20)) != 0 {
+		t.Error("unknown subjects have related persons")
+	}
+	// rich and back
+	s := &check.Snapshot{SubjectID: 300, Bad: []list.BadRecord{{Type: "penalty"}}}
+	tb.store(300, s, plain{}, 3)
+	if got, _ := tb.load(300, nil); got != s {
+		t.Errorf("rich snapshot not kept: %+v", got)
+	}
+	tb.store(300, nil, plain{persons: []int64{7}, roles: []string{"legal_rep"}}, 4)
+	if diff := cmp.Diff([]rel{{7, 0}}, rels(300), cmp.AllowUnexported(rel{})); diff != "" || len(tb.rich) != 0 {
+		t.Errorf("after the record went (-want +got):\n%s (rich %d)", diff, len(tb.rich))
+	}
+}
