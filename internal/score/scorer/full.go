@@ -104,10 +104,7 @@ func (s *Scorer) runFull(ctx context.Context, job store.RecomputeJob, progress f
 				facts, err := s.st.ScoreFacts(ctx, lo, lo+s.o.Batch-1, names)
 				var rows []store.ScoreRow
 				if err == nil {
-					rows = s.compute(m, facts, now)
-					for i := range rows {
-						rows[i].Compact()
-					}
+					rows = s.compute(m, facts, now, true)
 				}
 				select {
 				case results <- rangeResult{lo, rows, err}:

@@ -191,7 +191,7 @@ func (s *Scorer) Refresh(ctx context.Context, ids []int64, reason string) error 
 		if err != nil {
 			return err
 		}
-		rows := s.compute(m, facts, now)
+		rows := s.compute(m, facts, now, false)
 		if err := s.st.SaveScores(ctx, rows, "system:score", reason); err != nil {
 			return err
 		}
@@ -200,10 +200,16 @@ func (s *Scorer) Refresh(ctx context.Context, ids []int64, reason string) error 
 	return nil
 }
 
-func (s *Scorer) compute(m *score.Model, facts []*score.Facts, now time.Time) []store.ScoreRow {
+// compute evaluates facts; compact rows hold only what is stored (see
+// store.ScoreRow.Compact), each compacted as soon as it is computed.
+func (s *Scorer) compute(m *score.Model, facts []*score.Facts, now time.Time, compact bool) []store.ScoreRow {
 	rows := make([]store.ScoreRow, len(facts))
 	for i, f := range facts {
 		rows[i] = store.ScoreRow{Score: score.Compute(m, f, now), Negatives: store.Negatives(f)}
+		if compact {
+			rows[i].Compact()
+		}
+		facts[i] = nil // done with them
 	}
 	return rows
 }
