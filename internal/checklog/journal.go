@@ -284,18 +284,32 @@ func closeAll(ss []*Segment) {
 // Read returns the records of a segment. torn is the number of bytes after
 // the last good frame (a torn tail, or corruption).
 func (s *Segment) Read() (logs []store.CheckLog, torn int64, err error) {
+	return s.ReadInto(nil, nil)
+}
+
+// ReadInto is Read appending to logs and reading through *buf (both kept by
+// a caller that reads many segments, to spare the garbage).
+func (s *Segment) ReadInto(logs []store.CheckLog, buf *[]byte) ([]store.CheckLog, int64, error) {
 	st, err := s.f.Stat()
 	if err != nil {
-		return nil, 0, err
+		return logs, 0, err
 	}
-	b := make([]byte, st.Size())
+	var b []byte
+	if buf != nil && int64(cap(*buf)) >= st.Size() {
+		b = (*buf)[:st.Size()]
+	} else {
+		b = make([]byte, st.Size())
+		if buf != nil {
+			*buf = b
+		}
+	}
 	n, err := s.f.ReadAt(b, 0)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, 0, fmt.Errorf("read %s: %w", s.Path, err)
+		return logs, 0, fmt.Errorf("read %s: %w", s.Path, err)
 	}
 	b = b[:n]
 	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
-		return nil, int64(len(b)), nil
+		return logs, int64(len(b)), nil
 	}
 	b = b[len(magic):]
 	d := decoder{intern: map[string]string{}}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 	dur := fs.Duration("duration", 20*time.Second, "wrk duration per target")
 	scenario := fs.String("scenario", "政府采购", "scenario checked")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the check run to this file")
+	memProfile := fs.String("memprofile", "", "write an allocation profile taken after the check run to this file")
 	journalSync := fs.String("journal-sync", "store", "check journal durability before the answer: store (as the store's commits) or always (fdatasync per group)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -132,6 +134,9 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 			return err
 		}
 	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c0, g0, _ := eng.LogStats()
 	u2 := rusageNow()
 	chk, err := runWrk(ctx, wrk, *threads, *conns, *dur, checkURL, script, secret)
 	if *profile != "" {
@@ -147,12 +152,28 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	u3 := rusageNow()
+	runtime.ReadMemStats(&m1)
+	c1, g1, _ := eng.LogStats()
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(out, "bare net/http : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", bare.rps, bare.p50, bare.p99, bare.requests, bare.non2xx)
 	fmt.Fprintf(out, "check         : %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d non-2xx)\n", chk.rps, chk.p50, chk.p99, chk.requests, chk.non2xx)
 	fmt.Fprintf(out, "checks durably logged during the run: %d (wrk completed %d)\n", logged1-logged0, chk.requests)
 	fmt.Fprintf(out, "CPU per request (server / wrk): bare %.1f / %.1f µs, check %.1f / %.1f µs\n",
 		usPerReq(u1.self-u0.self, bare.requests), usPerReq(u1.children-u0.children, bare.requests),
 		usPerReq(u3.self-u2.self, chk.requests), usPerReq(u3.children-u2.children, chk.requests))
+	if chk.requests > 0 {
+		fmt.Fprintf(out, "check run: %.0f B allocated per request, %d GC cycles, live heap %d MB, %.1f checks per log write\n",
+			float64(m1.TotalAlloc-m0.TotalAlloc)/float64(chk.requests), m1.NumGC-m0.NumGC, m1.HeapAlloc>>20, float64(c1-c0)/float64(max(g1-g0, 1)))
+	}
 	fmt.Fprintf(out, "ratio check/bare: %.2f\n", chk.rps/bare.rps)
 	return nil
 }

@@ -70,6 +70,7 @@ type Engine struct {
 	jl      *journalLog // nil without a journal
 	logStop context.CancelFunc
 	logDone chan struct{} // closed when the logger has stopped
+	logStat logStats      // logger.go
 	idPre   string
 	idSeq   atomic.Uint64
 	cancel  context.CancelFunc

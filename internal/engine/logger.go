@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"xinyong/internal/checklog"
@@ -67,6 +69,16 @@ func ParseJournalSync(v string) (JournalSync, error) {
 		return JournalSyncAlways, nil
 	}
 	return "", fmt.Errorf("unknown check journal sync %q (store, always)", v)
+}
+
+// logStats count what the logger wrote.
+type logStats struct{ checks, groups, moved atomic.Int64 }
+
+// LogStats returns how many checks the logger wrote, in how many groups
+// (journal writes or check_log commits), and how many checks the mover
+// copied from the journal into check_log.
+func (e *Engine) LogStats() (checks, groups, moved int64) {
+	return e.logStat.checks.Load(), e.logStat.groups.Load(), e.logStat.moved.Load()
 }
 
 // journalLog is the check journal of this node and its mover.
@@ -133,7 +145,7 @@ func (e *Engine) openJournal(ctx context.Context) error {
 		return err
 	}
 	if len(orphans) > 0 {
-		n, err := e.moveSegments(ctx, &orphans)
+		n, err := e.moveSegments(ctx, &orphans, nil)
 		if err != nil {
 			for _, s := range orphans {
 				s.Release()
@@ -189,8 +201,12 @@ func (e *Engine) logger(ctx context.Context) {
 			return
 		}
 		if e.jl != nil {
-			// No linger: checks that arrive during one fdatasync form the
-			// next group, so groups grow with the load by themselves.
+			// No timed linger: let the goroutines that are ready to run go
+			// first (under load they are answering checks that will join
+			// this group), then take what has queued. Idle, it costs
+			// nothing; checks that arrive during one write form the next
+			// group.
+			runtime.Gosched()
 		take:
 			for len(batch) < e.o.MaxLogBatch {
 				select {
@@ -229,6 +245,10 @@ func (e *Engine) logger(ctx context.Context) {
 			err = e.st.LogChecks(wctx, logs)
 			cancel()
 		}
+		if err == nil {
+			e.logStat.checks.Add(int64(len(logs)))
+			e.logStat.groups.Add(1)
+		}
 		for _, r := range batch {
 			r.done <- err
 		}
@@ -259,6 +279,7 @@ func (e *Engine) mover() {
 	defer t.Stop()
 	var pending []*checklog.Segment
 	var lastErr string
+	bufs := new(moveBufs)
 	for {
 		var waiters []chan error
 		stopping := false
@@ -295,7 +316,7 @@ func (e *Engine) mover() {
 		}
 		pending = append(pending, segs...)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		_, merr := e.moveSegments(ctx, &pending)
+		_, merr := e.moveSegments(ctx, &pending, bufs)
 		cancel()
 		err = errors.Join(err, merr)
 		if err != nil && err.Error() != lastErr {
@@ -317,14 +338,28 @@ func (e *Engine) mover() {
 	}
 }
 
+// moveBufs are the mover's buffers, kept from one segment to the next.
+type moveBufs struct {
+	logs  []store.CheckLog
+	bytes []byte
+}
+
 // moveSegments copies segments into check_log in order, removing each after
 // its commit; *segs keeps those not moved. It returns how many checks were
-// moved.
-func (e *Engine) moveSegments(ctx context.Context, segs *[]*checklog.Segment) (int, error) {
+// moved. bufs may be nil.
+func (e *Engine) moveSegments(ctx context.Context, segs *[]*checklog.Segment, bufs *moveBufs) (int, error) {
+	if bufs == nil {
+		bufs = new(moveBufs)
+	}
 	n := 0
 	for len(*segs) > 0 {
 		s := (*segs)[0]
-		logs, torn, err := s.Read()
+		logs, torn, err := s.ReadInto(bufs.logs[:0], &bufs.bytes)
+		if cap(logs) <= 1<<16 && cap(bufs.bytes) <= 16<<20 {
+			bufs.logs = logs
+		} else {
+			bufs.logs, bufs.bytes = nil, nil // after a backlog: do not keep it
+		}
 		if err != nil {
 			return n, err
 		}
@@ -334,6 +369,7 @@ func (e *Engine) moveSegments(ctx context.Context, segs *[]*checklog.Segment) (i
 			}
 		}
 		n += len(logs)
+		e.logStat.moved.Add(int64(len(logs)))
 		if torn > 0 {
 			// A torn tail of a write that failed or was cut by a crash was
 			// never acknowledged; anything else is kept for inspection.

@@ -123,7 +123,7 @@ func observe(m *metrics.Registry, next http.Handler) http.Handler {
 			id = nextRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(httpx.WithRequestID(r.Context(), id))
+		r = r.WithContext(httpx.WithRequest(r.Context(), id)) // authenticate fills in the principal
 		sw := &statusWriter{ResponseWriter: w}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
@@ -241,6 +241,10 @@ func authenticate(st *store.Store, next http.Handler) http.Handler {
 					return
 				}
 			}
+		}
+		if httpx.SetPrincipal(r.Context(), p) {
+			next.ServeHTTP(w, r)
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(httpx.WithPrincipal(r.Context(), p)))
 	})

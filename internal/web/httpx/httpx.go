@@ -29,10 +29,41 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, keyRequestID, id)
 }
 
+// reqState is the per-request state the middleware fills in with one
+// context value (one copy of the request): the id, and the principal once
+// authentication has run.
+type reqState struct {
+	id   string
+	p    auth.Principal
+	hasP bool
+}
+
+// WithRequest stores the request id and room for the principal, which
+// SetPrincipal fills in later without another copy of the request.
+func WithRequest(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, keyRequestID, &reqState{id: id})
+}
+
+// SetPrincipal records who is calling in the state WithRequest made; false
+// when ctx has none (use WithPrincipal). It must run before the handler
+// that reads it, in the same goroutine.
+func SetPrincipal(ctx context.Context, p auth.Principal) bool {
+	st, ok := ctx.Value(keyRequestID).(*reqState)
+	if ok {
+		st.p, st.hasP = p, true
+	}
+	return ok
+}
+
 // RequestID returns the request id, or "".
 func RequestID(ctx context.Context) string {
-	s, _ := ctx.Value(keyRequestID).(string)
-	return s
+	switch v := ctx.Value(keyRequestID).(type) {
+	case string:
+		return v
+	case *reqState:
+		return v.id
+	}
+	return ""
 }
 
 // WithPrincipal stores who is calling.
@@ -44,6 +75,9 @@ func WithPrincipal(ctx context.Context, p auth.Principal) context.Context {
 func PrincipalOf(ctx context.Context) auth.Principal {
 	if p, ok := ctx.Value(keyPrincipal).(auth.Principal); ok {
 		return p
+	}
+	if st, ok := ctx.Value(keyRequestID).(*reqState); ok && st.hasP {
+		return st.p
 	}
 	return auth.Public
 }
