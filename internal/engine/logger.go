@@ -96,6 +96,9 @@ type journalLog struct {
 // since its last write at once). With a journal that is one write and one
 // fdatasync of the journal; without, one transaction on check_log.
 func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
+	if len(ls) == 1 {
+		return e.logOne(ctx, ls[0])
+	}
 	done := make(chan error, len(ls))
 	for _, l := range ls {
 		select {
@@ -108,27 +111,61 @@ func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
 	}
 	var first error
 	for range ls {
+		err, ok := e.waitLogged(done)
+		if !ok {
+			return ErrClosed
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// doneChans are reply channels of single checks, reused: one is put back
+// only after its one reply was received.
+var doneChans = sync.Pool{New: func() any { return make(chan error, 1) }}
+
+// logOne is Log for one check (GET /check), without allocations.
+func (e *Engine) logOne(ctx context.Context, l store.CheckLog) error {
+	done := doneChans.Get().(chan error)
+	r := logReq{l: l, done: done}
+	select {
+	case e.logc <- r: // the queue has room: the usual case
+	default:
 		select {
-		case err := <-done:
-			if first == nil {
-				first = err
-			}
+		case e.logc <- r:
 		case <-e.logDone:
-			// Stopped: what it took was answered before it closed logDone.
-			select {
-			case err := <-done:
-				if first == nil {
-					first = err
-				}
-				continue
-			default:
-			}
 			return ErrClosed
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	return first
+	err, ok := e.waitLogged(done)
+	if !ok {
+		return ErrClosed
+	}
+	doneChans.Put(done)
+	return err
+}
+
+// waitLogged waits for the logger's reply. It does not give up when the
+// request is cancelled: the wait is one journal write (or one commit,
+// bounded by its timeout), and a check taken is answered. ok is false when
+// the logger stopped without answering.
+func (e *Engine) waitLogged(done chan error) (err error, ok bool) {
+	select {
+	case err := <-done:
+		return err, true
+	case <-e.logDone:
+		// Stopped: what it took was answered before it closed logDone.
+		select {
+		case err := <-done:
+			return err, true
+		default:
+			return nil, false
+		}
+	}
 }
 
 // openJournal moves what dead processes left in the journal directory into

@@ -113,6 +113,7 @@ func (h *handlers) engineReady() error {
 type encBuf struct {
 	buf bytes.Buffer
 	enc *json.Encoder
+	b   []byte // for appendCheckJSON
 }
 
 var bufPool = sync.Pool{New: func() any {
@@ -149,16 +150,42 @@ func (h *handlers) answer(p auth.Principal, code string, q checkQuery) (CheckRes
 // only then writes the answer.
 func (h *handlers) send(ctx context.Context, w http.ResponseWriter, v any, logs []store.CheckLog) error {
 	eb := bufPool.Get().(*encBuf)
-	defer func() {
-		if eb.buf.Cap() <= 1<<20 { // keep no huge batch buffer
-			bufPool.Put(eb)
-		}
-	}()
+	defer eb.put()
 	eb.buf.Reset()
 	if err := eb.enc.Encode(v); err != nil {
 		return errs.Internal(err)
 	}
-	digest, err := h.logChecks(ctx, eb.buf.Bytes(), logs) // console_bridge.go
+	return h.sendBody(ctx, w, eb.buf.Bytes(), logs)
+}
+
+// sendOne is send for the answer of one check (GET /check), encoded
+// without reflection (check_json.go).
+func (h *handlers) sendOne(ctx context.Context, w http.ResponseWriter, res *CheckResponse, l store.CheckLog) error {
+	eb := bufPool.Get().(*encBuf)
+	defer eb.put()
+	logs := [1]store.CheckLog{l}
+	b, ok := appendCheckJSON(eb.b[:0], res)
+	eb.b = b
+	if !ok {
+		eb.buf.Reset()
+		if err := eb.enc.Encode(res); err != nil {
+			return errs.Internal(err)
+		}
+		b = eb.buf.Bytes()
+	}
+	return h.sendBody(ctx, w, b, logs[:])
+}
+
+func (eb *encBuf) put() {
+	if eb.buf.Cap() <= 1<<20 && cap(eb.b) <= 1<<20 { // keep no huge buffer
+		bufPool.Put(eb)
+	}
+}
+
+// sendBody logs the checks with the digest of the encoded body and then
+// writes it.
+func (h *handlers) sendBody(ctx context.Context, w http.ResponseWriter, body []byte, logs []store.CheckLog) error {
+	digest, err := h.logChecks(ctx, body, logs) // console_bridge.go
 	if err != nil {
 		return err
 	}
@@ -166,7 +193,7 @@ func (h *handlers) send(ctx context.Context, w http.ResponseWriter, v any, logs 
 	hd["Content-Type"] = hdrJSON
 	hd["Cache-Control"] = hdrNoStore
 	hd["X-Check-Digest"] = []string{digest}
-	_, err = w.Write(eb.buf.Bytes())
+	_, err = w.Write(body)
 	return err
 }
 
@@ -185,7 +212,7 @@ func (h *handlers) checkOne(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, l := h.answer(httpx.PrincipalOf(r.Context()), code, q)
-	return h.send(r.Context(), w, res, []store.CheckLog{l})
+	return h.sendOne(r.Context(), w, &res, l)
 }
 
 // checkParams are the query parameters of GET /check, each the first
