@@ -401,7 +401,7 @@ func (e *Engine) moveSegments(ctx context.Context, segs *[]*checklog.Segment, bu
 			return n, err
 		}
 		if len(logs) > 0 {
-			if err := e.st.LogChecks(ctx, logs); err != nil {
+			if err := e.st.LogChecksBackground(ctx, logs); err != nil {
 				return n, err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -38,6 +39,18 @@ var checkLogCols = []string{"id", "at", "requester", "dept", "subject", "subject
 // rows and 1 row at a time): compiling a statement per batch costs more than
 // the rows.
 func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
+	return s.logChecks(ctx, logs, false)
+}
+
+// LogChecksBackground is LogChecks for work nobody waits on (the check
+// journal's mover): between statements it lets every goroutine that is
+// ready run first, so that a large batch does not hold a processor while
+// checks queue behind it.
+func (s *Store) LogChecksBackground(ctx context.Context, logs []CheckLog) error {
+	return s.logChecks(ctx, logs, true)
+}
+
+func (s *Store) logChecks(ctx context.Context, logs []CheckLog, yield bool) error {
 	s.checkLogOnce.Do(func() {
 		one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(checkLogCols)), ",") + ")"
 		head := "INSERT INTO check_log (" + strings.Join(checkLogCols, ", ") + ") VALUES "
@@ -66,6 +79,9 @@ func (s *Store) LogChecks(ctx context.Context, logs []CheckLog) error {
 				return fmt.Errorf("log checks: %w", err)
 			}
 			rest = rest[n:]
+			if yield {
+				runtime.Gosched()
+			}
 		}
 		return nil
 	})
