@@ -132,13 +132,7 @@ func (s *Store) expandChange(ctx context.Context, c Change) ([]Change, error) {
 		out = append(out, Change{Seq: seq, At: c.At, Kind: spanKinds[k], SubjectID: sid, Subject: code, Object: "record:" + strconv.FormatInt(id, 10), Data: data, Span: 1})
 		seq++
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) != c.Span {
-		return nil, fmt.Errorf("change %d: bulk row expands to %d events, want %d", c.Seq, len(out), c.Span)
-	}
-	return out, nil
+	return spanDone(c, out, rows.Err())
 }
 
 func (s *Store) expandSubjects(ctx context.Context, c Change, first, last int64, kinds string) ([]Change, error) {
@@ -164,7 +158,12 @@ func (s *Store) expandSubjects(ctx context.Context, c Change, first, last int64,
 		out = append(out, Change{Seq: seq, At: c.At, Kind: "subject.created", SubjectID: id, Subject: code, Object: "subject:" + code, Data: data, Span: 1})
 		seq++
 	}
-	if err := rows.Err(); err != nil {
+	return spanDone(c, out, rows.Err())
+}
+
+// spanDone checks that a bulk row expanded to exactly its span.
+func spanDone(c Change, out []Change, err error) ([]Change, error) {
+	if err != nil {
 		return nil, err
 	}
 	if len(out) != c.Span {
