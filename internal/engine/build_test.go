@@ -90,6 +90,15 @@ func TestBuildMatchesSnapshots(t *testing.T) {
 		if int64(len(codes)) != maxID {
 			t.Errorf("Codes: %d of %d", len(codes), maxID)
 		}
+		few, late := eng.Codes(10), 0
+		for _, c := range few {
+			if eng.Lookup(c).SubjectID > maxID/2 {
+				late++
+			}
+		}
+		if slices.Sort(few); len(slices.Compact(few)) != 10 || late == 0 {
+			t.Errorf("Codes(10): %d distinct, %d from the second half of the ids", len(slices.Compact(few)), late)
+		}
 
 		// A bulk load of subjects rebuilds the index (directory first).
 		if _, err := demo.LoadSubjects(ctx, s, g, p, mask, 40, nil); err != nil {

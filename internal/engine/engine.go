@@ -289,14 +289,17 @@ func (e *Engine) tailer(ctx context.Context) {
 	}
 }
 
-// Codes returns up to n indexed subject codes in no particular order (for
-// benchmarks and smoke tests).
+// Codes returns up to n distinct indexed subject codes spread over the id
+// range (for benchmarks and smoke tests).
 func (e *Engine) Codes(n int) []string {
 	out := make([]string, 0, n)
 	e.dir.Read(func(v directory.View) {
-		for id := int64(1); id <= v.MaxID() && len(out) < n; id++ {
-			if s, ok := v.Get(id); ok {
-				out = append(out, strings.Clone(s.Code))
+		step := max(1, v.MaxID()/int64(max(n, 1)))
+		for first := int64(1); first <= step && len(out) < n; first++ {
+			for id := first; id <= v.MaxID() && len(out) < n; id += step {
+				if s, ok := v.Get(id); ok {
+					out = append(out, strings.Clone(s.Code))
+				}
 			}
 		}
 	})
