@@ -215,43 +215,47 @@ func (s *Store) ResumeEntry(ctx context.Context, id int64, reason, actor string)
 }
 
 func (s *Store) setPaused(ctx context.Context, id int64, pause bool, reason, actor string) error {
-	return s.InTx(ctx, func(tx *Tx) error {
-		e, err := scanEntry(tx.queryRow(`SELECT `+entryCols+entryFrom+` WHERE e.id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFound("list_entry.not_found", fmt.Sprintf("未找到名单条目 %d", id))
-		} else if err != nil {
-			return err
-		}
-		now := tx.s.Now()
-		if e.State != list.Active || (e.End != "" && list.Day(now) >= e.End) {
-			return errs.Conflict("list_entry.not_active", "只有已列入且未到期的条目可以暂停或恢复执行")
-		}
-		if e.Paused == pause {
-			if pause {
-				return errs.Conflict("list_entry.paused", "该条目已暂停执行")
-			}
-			return errs.Conflict("list_entry.not_paused", "该条目未暂停执行")
-		}
-		action, kind := "resume", KindEntryResumed
+	return s.InTx(ctx, func(tx *Tx) error { return tx.setPaused(id, pause, reason, actor) })
+}
+
+// setPaused pauses or resumes an active entry in the transaction. A
+// conflict (not active, already in that state) is returned before any write.
+func (tx *Tx) setPaused(id int64, pause bool, reason, actor string) error {
+	e, err := scanEntry(tx.queryRow(`SELECT `+entryCols+entryFrom+` WHERE e.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.NotFound("list_entry.not_found", fmt.Sprintf("未找到名单条目 %d", id))
+	} else if err != nil {
+		return err
+	}
+	now := tx.s.Now()
+	if e.State != list.Active || (e.End != "" && list.Day(now) >= e.End) {
+		return errs.Conflict("list_entry.not_active", "只有已列入且未到期的条目可以暂停或恢复执行")
+	}
+	if e.Paused == pause {
 		if pause {
-			action, kind = "pause", KindEntryPaused
-			_, err = tx.exec(`INSERT INTO entry_pauses (entry_id, from_at, reason) VALUES (?,?,?)`, id, micros(now), reason)
-		} else {
-			_, err = tx.exec(`UPDATE entry_pauses SET to_at = ? WHERE entry_id = ? AND to_at IS NULL`, micros(now), id)
+			return errs.Conflict("list_entry.paused", "该条目已暂停执行")
 		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.exec(`UPDATE list_entries SET paused = ?, version = version + 1 WHERE id = ?`, pause, id); err != nil {
-			return err
-		}
-		if err := tx.history(id, action, e.State, e.State, actor, reason); err != nil {
-			return err
-		}
-		obj := fmt.Sprintf("list_entry:%d", id)
-		if err := tx.Audit(audit.Event{Actor: actor, Action: "list_entry." + action, Object: obj, SubjectID: e.SubjectID, Detail: reason}); err != nil {
-			return err
-		}
-		return tx.Emit(kind, e.SubjectID, e.SubjectCode, obj, entryEvent(e, reason))
-	})
+		return errs.Conflict("list_entry.not_paused", "该条目未暂停执行")
+	}
+	action, kind := "resume", KindEntryResumed
+	if pause {
+		action, kind = "pause", KindEntryPaused
+		_, err = tx.exec(`INSERT INTO entry_pauses (entry_id, from_at, reason) VALUES (?,?,?)`, id, micros(now), reason)
+	} else {
+		_, err = tx.exec(`UPDATE entry_pauses SET to_at = ? WHERE entry_id = ? AND to_at IS NULL`, micros(now), id)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE list_entries SET paused = ?, version = version + 1 WHERE id = ?`, pause, id); err != nil {
+		return err
+	}
+	if err := tx.history(id, action, e.State, e.State, actor, reason); err != nil {
+		return err
+	}
+	obj := fmt.Sprintf("list_entry:%d", id)
+	if err := tx.Audit(audit.Event{Actor: actor, Action: "list_entry." + action, Object: obj, SubjectID: e.SubjectID, Detail: reason}); err != nil {
+		return err
+	}
+	return tx.Emit(kind, e.SubjectID, e.SubjectCode, obj, entryEvent(e, reason))
 }

@@ -210,15 +210,20 @@ func (s *Store) CreateCase(ctx context.Context, n NewCase, actor string) (Case, 
 			After: map[string]any{"target": n.TargetKind, "target_id": n.TargetID, "dept": n.Dept, "reason": n.Reason}}); err != nil {
 			return err
 		}
-		return tx.Emit(string(n.Kind)+".submitted", n.SubjectID, n.SubjectCode, caseObject(id), caseEvent(n.Kind, id, n.TargetKind, n.TargetID, n.Dept, remedy.Submitted))
+		if err := tx.Emit(string(n.Kind)+".submitted", n.SubjectID, n.SubjectCode, caseObject(id), caseEvent(n.Kind, id, n.TargetKind, n.TargetID, n.Dept, remedy.Submitted)); err != nil {
+			return err
+		}
+		// The pause commits with the case: an objection is never open
+		// while the measures it suspends still apply (crash harness).
+		for _, e := range n.Pause {
+			if err := tx.setPaused(e, true, fmt.Sprintf("异议核实中（异议编号 %d）", id), actor); err != nil && !errs.Is(err, errs.KindConflict) {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Case{}, err
-	}
-	for _, e := range n.Pause {
-		if err := s.PauseEntry(ctx, e, fmt.Sprintf("异议核实中（异议编号 %d）", id), actor); err != nil && !errs.Is(err, errs.KindConflict) {
-			return Case{}, err
-		}
 	}
 	return s.Case(ctx, id)
 }
