@@ -75,6 +75,8 @@ type Store struct {
 	checkLog64, checkLog1 *sql.Stmt
 	checkLogErr           error
 	checkLogFlush         atomic.Pointer[func(context.Context, string) error] // see SetCheckLogFlush
+
+	stmts readStmts // prepared reads (stmt_cache.go)
 }
 
 // Options tune Open.
@@ -145,6 +147,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 // Close releases the handles.
 func (s *Store) Close() error {
 	s.stopCheckpointer()
+	s.closeStmts()
 	if s.checkLog64 != nil {
 		s.checkLog64.Close()
 	}
@@ -170,10 +173,16 @@ func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
 func (s *Store) DB() *sql.DB { return s.w }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.r.QueryContext(ctx, s.D.Rebind(q), args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.r.QueryRowContext(ctx, s.D.Rebind(q), args...)
 }
 
