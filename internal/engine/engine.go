@@ -66,6 +66,10 @@ type Engine struct {
 	rebuild chan struct{}
 	reload  chan struct{}
 	lastSeq atomic.Int64
+	// seen holds the sequence numbers this node's own commits delivered
+	// through Store.OnChange, so that the tailer does not apply them again.
+	seenMu  sync.Mutex
+	seen    map[int64]struct{}
 	logc    chan logReq
 	jl      *journalLog // nil without a journal
 	logStop context.CancelFunc
@@ -98,7 +102,7 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 		o.RedCheckYears = list.DefaultRedCheckYears
 	}
 	e := &Engine{st: st, o: o, refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
-		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix()}
+		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix(), seen: map[int64]struct{}{}}
 	for i := range e.shards {
 		e.shards[i].t = newTable()
 	}
@@ -119,7 +123,7 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 	if err := e.openJournal(ctx); err != nil { // logger.go
 		return nil, err
 	}
-	st.OnChange(e.onChange)
+	st.OnChange(e.onLocalChange)
 	bg, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	e.wg.Add(2)
@@ -179,7 +183,48 @@ func (e *Engine) loadRules(ctx context.Context) error {
 	return nil
 }
 
-// onChange runs in the committing goroutine: it only queues work.
+// onLocalChange receives this node's commits (in the committing
+// goroutine) and remembers them for the tailer.
+func (e *Engine) onLocalChange(c store.Change) {
+	if c.Seq > e.lastSeq.Load() {
+		e.seenMu.Lock()
+		e.seen[c.Seq] = struct{}{}
+		e.seenMu.Unlock()
+	}
+	e.onChange(c)
+}
+
+// applied reports (and forgets) whether seq was applied as a local change.
+func (e *Engine) applied(seq int64) bool {
+	e.seenMu.Lock()
+	defer e.seenMu.Unlock()
+	if _, ok := e.seen[seq]; ok {
+		delete(e.seen, seq)
+		return true
+	}
+	return false
+}
+
+// forgetSeen drops remembered local changes the tailer has passed (a local
+// change the tailer read before its listener ran).
+func (e *Engine) forgetSeen(upTo int64) {
+	e.seenMu.Lock()
+	defer e.seenMu.Unlock()
+	for seq := range e.seen {
+		if seq <= upTo {
+			delete(e.seen, seq)
+		}
+	}
+}
+
+func (e *Engine) seenLen() int {
+	e.seenMu.Lock()
+	defer e.seenMu.Unlock()
+	return len(e.seen)
+}
+
+// onChange queues the work a committed change needs (it runs in the
+// committing goroutine or the tailer: it only queues).
 func (e *Engine) onChange(c store.Change) {
 	switch {
 	case c.Kind == store.KindRulesChanged:
@@ -220,7 +265,21 @@ func (e *Engine) refresher(ctx context.Context) {
 				slog.Error("check index: rebuild", "err", err)
 			}
 		case r := <-e.refresh:
-			e.refreshSubject(ctx, r, true)
+			// Coalesce what is queued: an import names a new subject twice
+			// (created, record published), a busy subject many times.
+			batch := map[int64]int64{r.id: r.seq}
+		drain:
+			for len(batch) < 4096 {
+				select {
+				case r := <-e.refresh:
+					batch[r.id] = max(batch[r.id], r.seq)
+				default:
+					break drain
+				}
+			}
+			for id, seq := range batch {
+				e.refreshSubject(ctx, refreshReq{id, seq}, true)
+			}
 		}
 	}
 }
@@ -279,12 +338,17 @@ func (e *Engine) tailer(ctx context.Context) {
 				break
 			}
 			for _, c := range cs {
-				e.onChange(c)
+				if !e.applied(c.Seq) {
+					e.onChange(c)
+				}
 				e.lastSeq.Store(c.Seq)
 			}
 			if len(cs) < 1000 {
 				break
 			}
+		}
+		if e.seenLen() > 0 {
+			e.forgetSeen(e.lastSeq.Load())
 		}
 	}
 }
