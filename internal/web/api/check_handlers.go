@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -193,6 +194,8 @@ func (h *handlers) sendBody(ctx context.Context, w http.ResponseWriter, body []b
 	hd["Content-Type"] = hdrJSON
 	hd["Cache-Control"] = hdrNoStore
 	hd["X-Check-Digest"] = []string{digest}
+	// Without it an answer over 2 KB would go out chunked.
+	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
 	_, err = w.Write(body)
 	return err
 }
