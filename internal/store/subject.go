@@ -282,6 +282,30 @@ func prefixed(p, cols string) string {
 }
 
 // SubjectCount returns how many subjects are stored.
+// SampleCodes returns up to n subject codes spread evenly over the id
+// range (load generators).
+func (s *Store) SampleCodes(ctx context.Context, n int) ([]string, error) {
+	var maxID int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM subjects`).Scan(&maxID); err != nil {
+		return nil, fmt.Errorf("sample codes: %w", err)
+	}
+	step := max(1, maxID/int64(max(n, 1)))
+	rows, err := s.query(ctx, `SELECT code FROM subjects WHERE id % ? = 0 ORDER BY id LIMIT ?`, step, n)
+	if err != nil {
+		return nil, fmt.Errorf("sample codes: %w", err)
+	}
+	defer rows.Close()
+	out := make([]string, 0, n)
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 func (s *Store) SubjectCount(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM subjects`).Scan(&n)
