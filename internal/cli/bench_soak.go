@@ -513,12 +513,16 @@ func soakImports(ctx context.Context, addr, token string, rows int, imported, im
 	}
 }
 
+// soakDecision is the imported penalties' decision date: recent, so that
+// they are published inside their publicity window.
+var soakDecision = time.Now().AddDate(0, 0, -30).Format("2006-01-02")
+
 func soakPenalty(run int64, batch, i int, code string) map[string]string {
 	return map[string]string{
 		"CF_XDR_MC": fmt.Sprintf("浸泡测试%d-%d有限公司", batch, i), "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": code,
 		"CF_WSH": fmt.Sprintf("榕市监罚〔2026〕S%d-%d-%d号", run, batch, i), "CF_WFXW": "销售超过保质期的食品", "CF_SY": "当事人销售超过保质期的食品",
 		"CF_YJ": "《中华人民共和国食品安全法》第一百二十四条", "CF_CFLB": "警告;罚款", "CF_NR": "警告，并处罚款5000元", "CF_NR_FK": "0.5",
-		"CF_JDRQ": "2026-11-02", "CF_YXQ": "2027-11-01", "CF_CFJG": "市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X",
+		"CF_JDRQ": soakDecision, "CF_YXQ": "2099-12-31", "CF_CFJG": "市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X",
 		"CF_SJLY": "市市场监督管理局", "CF_SJLYDM": "11350100MB0000000X",
 	}
 }

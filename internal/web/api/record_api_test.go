@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -18,11 +19,16 @@ import (
 
 const recOrg = "91350100M000100Y43" // GB 32100 worked example
 
+// recDecision is the decision date of the test penalties: seven months ago,
+// so that their one-year publicity window is open today (a fixed date
+// expired under the test suite on 2026-12-02).
+var recDecision = time.Now().AddDate(0, -7, 0)
+
 func recRow(doc, code, name string) map[string]string {
 	return map[string]string{
 		"CF_XDR_MC": name, "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": code, "CF_FRDB": "张三",
 		"CF_WSH": doc, "CF_WFXW": "销售超过保质期的食品", "CF_SY": "当事人销售超过保质期的食品", "CF_YJ": "《中华人民共和国食品安全法》第一百二十四条",
-		"CF_CFLB": "警告;罚款", "CF_NR": "警告，并处罚款5000元", "CF_NR_FK": "0.5", "CF_JDRQ": "2025-12-01", "CF_YXQ": "2027-12-31",
+		"CF_CFLB": "警告;罚款", "CF_NR": "警告，并处罚款5000元", "CF_NR_FK": "0.5", "CF_JDRQ": recDecision.Format("2006-01-02"), "CF_YXQ": "2099-12-31",
 		"CF_CFJG": "示例市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X", "CF_SJLY": "示例市市场监督管理局", "CF_SJLYDM": "11350100MB0000000X",
 	}
 }
@@ -147,7 +153,8 @@ func TestRecordSubmissionAPI(t *testing.T) {
 			t.Errorf("public after revoke: %v", got)
 		}
 		// As-of views: before the decision and after the window nothing shows.
-		for asOf, want := range map[string]int{"2025-11-30": 0, "2026-06-01": 1, "2026-12-02": 0} {
+		day := func(t time.Time) string { return t.Format("2006-01-02") }
+		for asOf, want := range map[string]int{day(recDecision.AddDate(0, 0, -1)): 0, day(recDecision.AddDate(0, 6, 0)): 1, day(recDecision.AddDate(1, 0, 1)): 0} {
 			res := srv.Do(t, auth.RolePublic, "GET", "/api/v1/public/records?as_of="+asOf, nil)
 			var p recPublic
 			res.JSON(t, &p)
