@@ -65,6 +65,8 @@ type Store struct {
 	w      *sql.DB // writes
 	r      *sql.DB // reads
 	Path   string  // SQLite file, "" for PostgreSQL
+	DSN    string  // PostgreSQL, "" for SQLite
+	node   string  // lease owner name (lease.go)
 	now    func() time.Time
 	notify []func(Change) // after-commit listeners
 	tokens sync.Map       // token hash -> tokenCacheEntry (see TokenPrincipal)
@@ -86,13 +88,19 @@ type Options struct {
 	Path string
 	// Now overrides the clock (tests).
 	Now func() time.Time
+	// Node names this handle as a lease owner; default: one name per
+	// process (tests open two handles as two nodes).
+	Node string
 }
 
 // Open connects without touching the schema.
 func Open(ctx context.Context, o Options) (*Store, error) {
-	s := &Store{now: o.Now}
+	s := &Store{now: o.Now, node: o.Node}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.node == "" {
+		s.node = nodeID
 	}
 	if o.DSN != "" {
 		db, err := sql.Open("pgx", o.DSN)
@@ -106,7 +114,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("connect postgres: %w", err)
 		}
-		s.D, s.w, s.r = Postgres, db, db
+		s.D, s.w, s.r, s.DSN = Postgres, db, db, o.DSN
 		return s, nil
 	}
 	if o.Path == "" {

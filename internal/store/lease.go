@@ -23,7 +23,7 @@ func (s *Store) TryLease(ctx context.Context, name string, ttl time.Duration) (b
 	now := s.Now()
 	res, err := s.w.ExecContext(ctx, s.D.Rebind(`INSERT INTO leases (name, owner, until_at) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until_at = excluded.until_at
-		WHERE leases.until_at < ? OR leases.owner = excluded.owner`), name, nodeID, micros(now.Add(ttl)), micros(now))
+		WHERE leases.until_at < ? OR leases.owner = excluded.owner`), name, s.node, micros(now.Add(ttl)), micros(now))
 	if err != nil {
 		return false, fmt.Errorf("lease %s: %w", name, err)
 	}
@@ -33,7 +33,7 @@ func (s *Store) TryLease(ctx context.Context, name string, ttl time.Duration) (b
 
 // ReleaseLease gives the lease up early (e.g. at shutdown).
 func (s *Store) ReleaseLease(ctx context.Context, name string) error {
-	_, err := s.w.ExecContext(ctx, s.D.Rebind(`DELETE FROM leases WHERE name = ? AND owner = ?`), name, nodeID)
+	_, err := s.w.ExecContext(ctx, s.D.Rebind(`DELETE FROM leases WHERE name = ? AND owner = ?`), name, s.node)
 	return err
 }
 

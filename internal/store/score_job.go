@@ -88,8 +88,15 @@ func (s *Store) FinishRecompute(ctx context.Context, jobID int64, done int64, fa
 			state, done, msg, now, now, jobID); err != nil {
 			return err
 		}
-		return tx.Audit(audit.Event{Actor: "system:score", Action: "score.recompute_" + state, Object: fmt.Sprintf("recompute_job:%d", jobID),
-			Detail: fmt.Sprintf("%d subjects %s", done, msg)})
+		if err := tx.Audit(audit.Event{Actor: "system:score", Action: "score.recompute_" + state, Object: fmt.Sprintf("recompute_job:%d", jobID),
+			Detail: fmt.Sprintf("%d subjects %s", done, msg)}); err != nil {
+			return err
+		}
+		if failure != nil {
+			return nil
+		}
+		// Every node reloads its grades (the check's supervision class).
+		return tx.Emit(KindScoresRecomputed, 0, "", fmt.Sprintf("recompute_job:%d", jobID), map[string]int64{"subjects": done})
 	})
 }
 

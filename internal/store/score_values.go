@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"xinyong/internal/audit"
 	"xinyong/internal/errs"
 	"xinyong/internal/score"
 )
@@ -113,17 +111,7 @@ func (s *Store) SaveScores(ctx context.Context, items []ScoreRow, actor, reason 
 	if len(items) == 0 {
 		return nil
 	}
-	return s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.WriteScores(items); err != nil {
-			return err
-		}
-		ids := make([]string, 0, min(len(items), 20))
-		for _, it := range items[:min(len(items), 20)] {
-			ids = append(ids, fmt.Sprint(it.Score.SubjectID))
-		}
-		return tx.Audit(audit.Event{Actor: actor, Action: "score.refresh", Object: fmt.Sprintf("scores:%d", len(items)),
-			Detail: reason + "：" + strings.Join(ids, ",")})
-	})
+	return s.InTx(ctx, func(tx *Tx) error { return tx.saveScores(items, actor, reason) })
 }
 
 const storedScoreSelect = `SELECT c.subject_id, s.code, s.name, c.model_version, c.total, c.grade, c.class, c.negatives, c.contributions, c.as_of, c.computed_at

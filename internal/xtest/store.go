@@ -220,3 +220,19 @@ func EachClock(t *testing.T, start time.Time, body func(t *testing.T, s *store.S
 		body(t, PostgresStore(t, Options{Now: clk.Now}), clk)
 	})
 }
+
+// OtherNode opens a second handle on s's database under another lease
+// owner name: a second node sharing the store.
+func OtherNode(t testing.TB, s *store.Store, name string) *store.Store {
+	t.Helper()
+	o := store.Options{Path: s.Path, DSN: s.DSN, Node: name}
+	if s.DSN != "" {
+		o.Path = ""
+	}
+	n, err := store.Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"xinyong/internal/errs"
 	"xinyong/internal/store"
@@ -45,7 +44,7 @@ func (s *Scorer) StartFull(ctx context.Context, actor string) (store.RecomputeJo
 	if err != nil {
 		return store.RecomputeJob{}, err
 	}
-	return s.st.StartRecompute(ctx, s.Model().Version, n, actor, 10*time.Minute)
+	return s.st.StartRecompute(ctx, s.Model().Version, n, actor, s.o.StaleAfter)
 }
 
 // StartFullAsync starts a job and runs it in the background (API).

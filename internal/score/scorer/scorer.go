@@ -22,9 +22,16 @@ import (
 // Options tune the scorer.
 type Options struct {
 	Interval time.Duration // change-feed poll, default 2s
-	Batch    int64         // subjects per range in a full recompute, default 5000
-	Readers  int           // concurrent range readers, default 2
-	Now      func() time.Time
+	// LeaseTTL is how long the node writing score updates holds
+	// store.ScoreLease; another node takes over that long after the holder
+	// died. Default 15s.
+	LeaseTTL time.Duration
+	// StaleAfter is how long a running full recompute may go without
+	// progress before another node takes it over. Default 45s.
+	StaleAfter time.Duration
+	Batch      int64 // subjects per range in a full recompute, default 5000
+	Readers    int   // concurrent range readers, default 2
+	Now        func() time.Time
 }
 
 // Scorer is the score maintenance service of one node.
@@ -39,13 +46,22 @@ type Scorer struct {
 	full   chan string
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	cursor int64
+	cursor int64 // feed position this node's grades follow
+
+	leaseHeld  bool      // ScoreLease, as of leaseCheck
+	leaseCheck time.Time // when to ask the store again
 }
 
 // New loads the active model, the names and the stored grades.
 func New(ctx context.Context, st *store.Store, o Options) (*Scorer, error) {
 	if o.Interval <= 0 {
 		o.Interval = 2 * time.Second
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = 15 * time.Second
+	}
+	if o.StaleAfter <= 0 {
+		o.StaleAfter = 45 * time.Second
 	}
 	if o.Batch <= 0 {
 		o.Batch = 5000
@@ -143,10 +159,33 @@ func (s *Scorer) follow(ctx context.Context) {
 	}
 }
 
-// drain reads the feed after the cursor and recomputes the touched subjects.
+// drain follows the feed. Every node recomputes the subjects a change
+// touches for its in-memory grades; only the node holding store.ScoreLease
+// stores them (with the feed position, in one transaction), requests full
+// recomputes for bulk changes and takes over an abandoned full recompute,
+// so that with several nodes each update is written once.
 func (s *Scorer) drain(ctx context.Context) error {
+	held, err := s.holdsLease(ctx)
+	if err != nil {
+		return err
+	}
+	from, written := s.cursor, int64(-1)
+	if held {
+		w, ok, err := s.st.ScoreCursor(ctx)
+		if err != nil {
+			return err
+		}
+		if ok {
+			// Resume where the last writer stopped (a lagging node also
+			// catches its grades up from there).
+			from, written = min(from, w), w
+		}
+		if err := s.takeOverStale(ctx); err != nil {
+			return err
+		}
+	}
 	for {
-		cs, err := s.st.Changes(ctx, s.cursor, 2000)
+		cs, err := s.st.Changes(ctx, from, 2000)
 		if err != nil {
 			return err
 		}
@@ -157,47 +196,100 @@ func (s *Scorer) drain(ctx context.Context) error {
 				if err := s.reload(ctx); err != nil {
 					return err
 				}
-				s.RequestFull("评价模型已更新")
+				if held {
+					s.RequestFull("评价模型已更新")
+				}
+			case c.Kind == store.KindScoresRecomputed:
+				if err := s.st.EachGrade(ctx, s.setGrade); err != nil {
+					return err
+				}
 			case c.Kind == store.KindEntriesBulkLoaded || strings.Contains(c.Kind, "bulk"):
-				s.RequestFull("批量导入：" + c.Kind)
+				if held {
+					s.RequestFull("批量导入：" + c.Kind)
+				}
 			case relevant(c):
 				ids[c.SubjectID] = true
 			}
 		}
-		if len(ids) > 0 {
-			list := make([]int64, 0, len(ids))
-			for id := range ids {
-				list = append(list, id)
-			}
-			if err := s.Refresh(ctx, list, "变更后自动重算"); err != nil {
+		list := make([]int64, 0, len(ids))
+		for id := range ids {
+			list = append(list, id)
+		}
+		rows, err := s.computeIDs(ctx, list)
+		if err != nil {
+			return err
+		}
+		last := from
+		if len(cs) > 0 {
+			last = cs[len(cs)-1].Seq
+		}
+		if held && (len(rows) > 0 || last != written) {
+			if err := s.st.SaveScoresUpTo(ctx, rows, "system:score", "变更后自动重算", last); err != nil {
 				return err
 			}
+			written = last
 		}
-		if len(cs) > 0 {
-			s.cursor = cs[len(cs)-1].Seq
-		}
+		s.remember(rows)
+		s.cursor, from = max(s.cursor, last), last
 		if len(cs) < 2000 {
 			return nil
 		}
 	}
 }
 
-// Refresh recomputes and stores the scores of the listed subjects now.
-func (s *Scorer) Refresh(ctx context.Context, ids []int64, reason string) error {
+// holdsLease reports whether this node writes score updates, asking the
+// store (taking or renewing store.ScoreLease) at most every LeaseTTL/3.
+func (s *Scorer) holdsLease(ctx context.Context) (bool, error) {
+	now := time.Now()
+	if now.Before(s.leaseCheck) {
+		return s.leaseHeld, nil
+	}
+	ok, err := s.st.TryLease(ctx, store.ScoreLease, s.o.LeaseTTL)
+	if err != nil {
+		return false, err
+	}
+	s.leaseHeld, s.leaseCheck = ok, now.Add(s.o.LeaseTTL/3)
+	return ok, nil
+}
+
+// takeOverStale restarts a full recompute whose node stopped reporting
+// progress (StartRecompute fails the abandoned job).
+func (s *Scorer) takeOverStale(ctx context.Context) error {
+	j, err := s.st.Recompute(ctx, 0)
+	if err != nil || j.State != store.JobRunning {
+		return nil // no job yet, or none running
+	}
+	if s.o.Now().Sub(j.UpdatedAt) > s.o.StaleAfter {
+		s.RequestFull("接管中断的全量重算")
+	}
+	return nil
+}
+
+// computeIDs recomputes the listed subjects (not stored).
+func (s *Scorer) computeIDs(ctx context.Context, ids []int64) ([]store.ScoreRow, error) {
 	m, n := s.Model(), s.names.Load()
 	now := s.o.Now()
+	var out []store.ScoreRow
 	for start := 0; start < len(ids); start += 500 {
 		facts, err := s.st.ScoreFactsOf(ctx, ids[start:min(start+500, len(ids))], *n)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rows := s.compute(m, facts, now, false)
-		if err := s.st.SaveScores(ctx, rows, "system:score", reason); err != nil {
-			return err
-		}
+		out = append(out, s.compute(m, facts, now, false)...)
+	}
+	return out, nil
+}
+
+// Refresh recomputes and stores the scores of the listed subjects now.
+func (s *Scorer) Refresh(ctx context.Context, ids []int64, reason string) error {
+	rows, err := s.computeIDs(ctx, ids)
+	if err == nil && len(rows) > 0 {
+		err = s.st.SaveScores(ctx, rows, "system:score", reason)
+	}
+	if err == nil {
 		s.remember(rows)
 	}
-	return nil
+	return err
 }
 
 // compute evaluates facts; compact rows hold only what is stored (see
