@@ -96,6 +96,9 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	defer api.StartRemedySweep(ctx, deps, 10*time.Minute)() // remedy_commit.go: escalate overdue cases, break expired commitments
 	// gc.go: GOGC=50 unless set, now that the indexes are loaded.
 	tuneGC()
+	if err := startPprof(); err != nil { // pprof.go
+		return err
+	}
 	reg := metrics.New()
 	handler := web.New(web.Options{API: deps, Metrics: reg, UI: ui.New(ui.Deps{API: deps})})
 	ln, err := net.Listen("tcp", cfg.Addr)
