@@ -25,6 +25,7 @@ type ingester struct {
 	today      string
 	legacy     map[string]subject.IDKind
 	stmts      stmtCache
+	known      map[string]knownSubject // see remember
 }
 
 // pendingRow is a valid row on its way into the store.

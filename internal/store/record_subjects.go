@@ -131,22 +131,33 @@ func (in *ingester) fieldOf(role catalog.Role) string {
 // identifier kind and creates the missing ones in bulk.
 func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	var codes, hashes, legacyVals []any
+	byCode := map[string][2]any{}
+	byHash := map[string][2]any{}
 	for _, p := range rows {
+		// Subjects this batch already resolved or created need no query:
+		// the batch holds the write lock, and subjects are never deleted
+		// nor re-coded by another transaction meanwhile.
 		switch {
 		case p.ref.hash != "":
-			hashes = append(hashes, p.ref.hash)
+			if hit, ok := in.known["h"+p.ref.hash]; ok {
+				byHash[p.ref.hash] = [2]any{hit.id, hit.code}
+			} else {
+				hashes = append(hashes, p.ref.hash)
+			}
 		case p.ref.code != "":
-			codes = append(codes, p.ref.code)
+			if hit, ok := in.known["c"+p.ref.code]; ok {
+				byCode[p.ref.code] = [2]any{hit.id, hit.code}
+			} else {
+				codes = append(codes, p.ref.code)
+			}
 		}
 		for _, l := range p.ref.legacy {
 			legacyVals = append(legacyVals, l.Value)
 		}
 	}
-	byCode := map[string][2]any{}
 	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, byCode); err != nil {
 		return err
 	}
-	byHash := map[string][2]any{}
 	if err := in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, byHash); err != nil {
 		return err
 	}
@@ -198,6 +209,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 		}
 		if found {
 			ref.id, ref.pubCode, ref.resolved = hit[0].(int64), hit[1].(string), true
+			in.remember(ref)
 			continue
 		}
 		key := ref.code + ref.hash
@@ -237,8 +249,28 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	for _, w := range waiting {
 		s := fresh[w.i]
 		w.p.ref.id, w.p.ref.pubCode, w.p.ref.resolved = s.ID, s.Code, true
+		in.remember(&w.p.ref)
 	}
 	return nil
+}
+
+// knownSubject is a subject this batch has resolved or created.
+type knownSubject struct {
+	id   int64
+	code string
+}
+
+// remember keeps a resolved reference for the batch's later chunks.
+func (in *ingester) remember(ref *subjectRef) {
+	if in.known == nil {
+		in.known = map[string]knownSubject{}
+	}
+	switch {
+	case ref.hash != "":
+		in.known["h"+ref.hash] = knownSubject{ref.id, ref.pubCode}
+	case ref.code != "":
+		in.known["c"+ref.code] = knownSubject{ref.id, ref.pubCode}
+	}
 }
 
 func (in *ingester) lookup(q string, keys []any, out map[string][2]any) error {
