@@ -62,6 +62,11 @@ var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version
 
 const colIsCurrent = 6 // index of is_current in recordCols
 
+// recordFixed are the columns of recordCols that are the same for every row
+// of a batch (type, dept, catalog_version, nature, disclosure, batch_id,
+// submitted_by, received_at).
+var recordFixed = []int{2, 3, 7, 8, 10, 20, 21, 22}
+
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.
 type prepared struct {
@@ -324,10 +329,10 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			plain = append(plain, r)
 		}
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordFixed...); err != nil {
 		return err
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordFixed...); err != nil {
 		return err
 	}
 	if len(supersede) > 0 {
