@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"runtime"
 
@@ -241,6 +242,13 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			review: dept.ReviewRequired, rep: rep, o: &o, now: now, legacy: legacyKinds(t), stmts: stmtCache{}}
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
+		var one int
+		switch err := tx.queryRow(`SELECT 1 FROM records WHERE dept = ? AND type = ? LIMIT 1`, o.Dept, t.Code).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			in.written, in.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+		case err != nil:
+			return err
+		}
 		if tx.s.D.Name == "postgres" {
 			// The batch's own rows are invisible to the statistics until it
 			// commits: without this the planner would scan the growing
