@@ -238,6 +238,9 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			return fmt.Errorf("insert batch: %w", err)
 		}
 		rep.BatchID = id
+		// Records and subjects are written only through nextIDs in this
+		// transaction, which holds the write lock.
+		tx.nextID = map[string]int64{}
 		in := &ingester{tx: tx, t: t, catVersion: cat.Version, env: record.Env{Calendar: cal, Rules: rules},
 			review: dept.ReviewRequired, rep: rep, o: &o, now: now, legacy: legacyKinds(t), stmts: stmtCache{}}
 		defer in.stmts.close()
