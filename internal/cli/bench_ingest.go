@@ -123,6 +123,13 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if err := st.UpsertDepartment(ctx, store.Department{Code: "samr", Name: "市市场监督管理局"}, "bench"); err != nil {
 		return err
 	}
+	for _, q := range strings.Split(os.Getenv("XY_EXP"), ";") {
+		if q != "" {
+			if _, err := st.DB().ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+	}
 	if _, err := st.PublicityRules(ctx); err != nil { // seed before timing
 		return err
 	}

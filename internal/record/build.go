@@ -132,10 +132,22 @@ func Canonical(values map[string]string) (string, string) {
 	return s, hex.EncodeToString(sum[:])
 }
 
+// jsonSpecial marks the bytes json.Marshal escapes (control characters,
+// quote, backslash and the HTML characters).
+var jsonSpecial = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\\<>&` {
+		t[c] = true
+	}
+	return t
+}()
+
 func writeJSONString(b *strings.Builder, s string) {
 	simple := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if jsonSpecial[s[i]] {
 			simple = false
 			break
 		}

@@ -46,9 +46,15 @@ func (tx *Tx) nextIDs(table string, n int) (int64, error) {
 	if err := tx.serialize(); err != nil {
 		return 0, err
 	}
-	var max int64
-	if err := tx.queryRow("SELECT COALESCE(MAX(id),0) FROM " + table).Scan(&max); err != nil {
-		return 0, err
+	max, known := tx.nextID[table]
+	max--
+	if !known {
+		if err := tx.queryRow("SELECT COALESCE(MAX(id),0) FROM " + table).Scan(&max); err != nil {
+			return 0, err
+		}
+	}
+	if tx.nextID != nil {
+		tx.nextID[table] = max + int64(n) + 1
 	}
 	if tx.s.D.Name == "postgres" {
 		if _, err := tx.exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), %d)", table, max+int64(n))); err != nil {

@@ -85,8 +85,10 @@ func (t *Tx) emitBulk(b *bulkEvents) error {
 		Object: fmt.Sprintf("%s:%d-%d", strings.TrimSuffix(b.kind, ".bulk"), b.first, b.first+int64(len(b.kinds))-1), Data: data, Span: n, bulk: b}
 	if _, err := t.exec(`INSERT INTO changes (seq, at, kind, subject_id, subject, object, data, span) VALUES (?,?,?,?,?,?,?,?)`,
 		c.Seq, micros(c.At), c.Kind, 0, "", c.Object, string(data), n); err != nil {
+		t.feedKnown = false
 		return fmt.Errorf("emit %s: %w", c.Kind, err)
 	}
+	t.feedHead, t.feedKnown = c.Seq+int64(n)-1, true
 	t.changes = append(t.changes, c)
 	return nil
 }

@@ -123,6 +123,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(o.Path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
+	if err := createSQLite(o.Path); err != nil {
+		return nil, err
+	}
 	// busy_timeout first so that the other pragmas wait instead of failing.
 	base := "file:" + o.Path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	// The single writer gets a large page cache: index maintenance on big
@@ -230,4 +233,33 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
+}
+
+// sqlitePageSize is the page size of a new SQLite store. Records are about
+// 1 KB: with 4 KB pages a bulk import splits a table page every three or four
+// rows and writes two WAL frames (header, page) per page; 8 KB pages halve
+// both (docs/benchmarks.md, Ingest). An existing store keeps its page size
+// (VACUUM would change it).
+const sqlitePageSize = 8192
+
+// createSQLite gives a database file that does not exist yet (or is empty)
+// its page size before anything else touches it: the driver applies the
+// DSN's pragmas in lexical order, journal_mode before page_size, and the
+// switch to WAL fixes the page size.
+func createSQLite(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("create sqlite: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA page_size = %d", sqlitePageSize)); err != nil {
+		return fmt.Errorf("create sqlite %s: %w", path, err)
+	}
+	if _, err := db.Exec("PRAGMA journal_mode = WAL"); err != nil {
+		return fmt.Errorf("create sqlite %s: %w", path, err)
+	}
+	return nil
 }

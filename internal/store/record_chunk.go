@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"strings"
 	"time"
@@ -25,6 +26,12 @@ type ingester struct {
 	today      string
 	legacy     map[string]subject.IDKind
 	stmts      stmtCache
+	known      map[string]knownSubject // see remember
+	// written holds the hashes of the document numbers written by this
+	// batch when no record of its department and type was stored before it
+	// (nil otherwise): only those need a version look-up.
+	written map[uint64]struct{}
+	seed    maphash.Seed
 }
 
 // pendingRow is a valid row on its way into the store.
@@ -60,6 +67,11 @@ var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version
 	"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at", "revoked_at"}
 
 const colIsCurrent = 6 // index of is_current in recordCols
+
+// recordFixed are the columns of recordCols that are the same for every row
+// of a batch (type, dept, catalog_version, nature, disclosure, batch_id,
+// submitted_by, received_at).
+var recordFixed = []int{2, 3, 7, 8, 10, 20, 21, 22}
 
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.
@@ -173,12 +185,33 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 	docs := make([]any, 0, len(good))
 	seen := map[string]bool{}
 	for _, p := range good {
-		if d := p.draft.Row.DocNo; !seen[d] {
-			seen[d] = true
-			docs = append(docs, d)
+		d := p.draft.Row.DocNo
+		if seen[d] {
+			continue
 		}
+		seen[d] = true
+		// With no stored record of the batch's department and type at its
+		// start, only a document number this batch wrote can have a
+		// version; a hash collision merely costs a look-up.
+		if in.written != nil {
+			if _, ok := in.written[in.docHash(d)]; !ok {
+				continue
+			}
+		}
+		docs = append(docs, d)
 	}
 	latest := map[string]*existing{}
+	if err := in.latestOf(docs, latest); err != nil {
+		return err
+	}
+	return in.write(good, latest, firstLine, lastLine)
+}
+
+// latestOf reads the stored versions of the given document numbers.
+func (in *ingester) latestOf(docs []any, latest map[string]*existing) error {
+	if len(docs) == 0 {
+		return nil
+	}
 	clause, arg := in.tx.inList(docs)
 	q, args := `SELECT doc_no, version, content_hash, is_current, id, state FROM records WHERE dept = ? AND type = ? AND doc_no `+clause, []any{in.o.Dept, in.t.Code, arg}
 	if in.tx.s.D.Name == "postgres" {
@@ -213,10 +246,17 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		}
 	}
 	rs.Close()
-	if err := rs.Err(); err != nil {
-		return err
-	}
+	return rs.Err()
+}
 
+// docHash keys the set of document numbers written by the batch.
+func (in *ingester) docHash(doc string) uint64 {
+	return maphash.String(in.seed, doc)
+}
+
+// write stores a chunk's rows given the latest stored version of each of
+// their document numbers.
+func (in *ingester) write(good []*pendingRow, latest map[string]*existing, firstLine, lastLine int) error {
 	firstID, err := in.tx.nextIDs("records", len(good))
 	if err != nil {
 		return err
@@ -288,6 +328,9 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
 		inserts = append(inserts, row)
 		hashes = append(hashes, d.ContentHash)
+		if in.written != nil {
+			in.written[in.docHash(doc)] = struct{}{}
+		}
 		if e == nil {
 			e = &existing{}
 			latest[doc] = e
@@ -323,10 +366,10 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 			plain = append(plain, r)
 		}
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordFixed...); err != nil {
 		return err
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordFixed...); err != nil {
 		return err
 	}
 	if len(supersede) > 0 {

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -131,22 +133,33 @@ func (in *ingester) fieldOf(role catalog.Role) string {
 // identifier kind and creates the missing ones in bulk.
 func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	var codes, hashes, legacyVals []any
+	byCode := map[string][2]any{}
+	byHash := map[string][2]any{}
 	for _, p := range rows {
+		// Subjects this batch already resolved or created need no query:
+		// the batch holds the write lock, and subjects are never deleted
+		// nor re-coded by another transaction meanwhile.
 		switch {
 		case p.ref.hash != "":
-			hashes = append(hashes, p.ref.hash)
+			if hit, ok := in.known["h"+p.ref.hash]; ok {
+				byHash[p.ref.hash] = [2]any{hit.id, hit.code}
+			} else {
+				hashes = append(hashes, p.ref.hash)
+			}
 		case p.ref.code != "":
-			codes = append(codes, p.ref.code)
+			if hit, ok := in.known["c"+p.ref.code]; ok {
+				byCode[p.ref.code] = [2]any{hit.id, hit.code}
+			} else {
+				codes = append(codes, p.ref.code)
+			}
 		}
 		for _, l := range p.ref.legacy {
 			legacyVals = append(legacyVals, l.Value)
 		}
 	}
-	byCode := map[string][2]any{}
 	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, byCode); err != nil {
 		return err
 	}
-	byHash := map[string][2]any{}
 	if err := in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, byHash); err != nil {
 		return err
 	}
@@ -198,6 +211,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 		}
 		if found {
 			ref.id, ref.pubCode, ref.resolved = hit[0].(int64), hit[1].(string), true
+			in.remember(ref)
 			continue
 		}
 		key := ref.code + ref.hash
@@ -237,8 +251,28 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	for _, w := range waiting {
 		s := fresh[w.i]
 		w.p.ref.id, w.p.ref.pubCode, w.p.ref.resolved = s.ID, s.Code, true
+		in.remember(&w.p.ref)
 	}
 	return nil
+}
+
+// knownSubject is a subject this batch has resolved or created.
+type knownSubject struct {
+	id   int64
+	code string
+}
+
+// remember keeps a resolved reference for the batch's later chunks.
+func (in *ingester) remember(ref *subjectRef) {
+	if in.known == nil {
+		in.known = map[string]knownSubject{}
+	}
+	switch {
+	case ref.hash != "":
+		in.known["h"+ref.hash] = knownSubject{ref.id, ref.pubCode}
+	case ref.code != "":
+		in.known["c"+ref.code] = knownSubject{ref.id, ref.pubCode}
+	}
 }
 
 func (in *ingester) lookup(q string, keys []any, out map[string][2]any) error {
@@ -313,10 +347,10 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 		}
 		codes[i], bulk.subjects[i] = s.Code, s.ID
 	}
-	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows); err != nil {
+	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, 2, 15, 16, 17, 18); err != nil {
 		return err
 	}
-	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy); err != nil {
+	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, 3); err != nil {
 		return err
 	}
 	if err := tx.Audit(audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, first+int64(len(subs))-1),
@@ -357,25 +391,23 @@ func (c stmtCache) close() {
 }
 
 // bulkPrepared is bulkInsert with statements prepared once per shape.
-func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any) error {
+// fixed lists columns whose value is the same in (nearly) every row, such as
+// the batch id: on SQLite they are written into the statement as literals
+// instead of being bound per row (binding a text costs a C allocation and a
+// copy); a row that differs in one of them is inserted with all columns bound.
+func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any, fixed ...int) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	if tx.conn != nil {
 		return tx.copyRows(table, cols, rows)
 	}
+	if tx.s.D.Name == "sqlite" {
+		return tx.insertEach(c, table, cols, rows, fixed)
+	}
 	per := min(30000/len(cols), 500)
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	verb := "INSERT INTO "
-	if tx.s.D.Name == "sqlite" {
-		// One row per statement: SQLite gives a multi-row INSERT a
-		// statement journal of every page it touches (≈ 40 % more work
-		// measured); a prepared single-row INSERT has none and the call
-		// costs little in-process. OR ROLLBACK: any failure aborts the
-		// whole batch anyway.
-		per = 1
-		verb = "INSERT OR ROLLBACK INTO "
-	}
 	head := verb + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, per*len(cols))
 	// The statements run without the caller's cancellation: with a
@@ -408,4 +440,105 @@ func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]an
 		}
 	}
 	return nil
+}
+
+// insertEach is bulkPrepared on SQLite. One row per statement: SQLite gives
+// a multi-row INSERT a statement journal of every page it touches (≈ 40 %
+// more work measured); a prepared single-row INSERT has none and the call
+// costs little in-process. OR ROLLBACK: any failure aborts the whole batch
+// anyway.
+func (tx *Tx) insertEach(c stmtCache, table string, cols []string, rows [][]any, fixed []int) error {
+	first := rows[0]
+	lits := make([]string, len(cols)) // "" = bound
+	for _, i := range fixed {
+		if l, ok := sqlLiteral(first[i]); ok {
+			lits[i] = l
+		}
+	}
+	// The statements run without the caller's cancellation: with a
+	// cancellable context the SQLite driver starts a watcher goroutine and a
+	// progress handler per call, which costs more than a one-row INSERT.
+	// Cancellation is honoured between calls of bulkPrepared.
+	if err := tx.ctx.Err(); err != nil {
+		return err
+	}
+	ctx := context.WithoutCancel(tx.ctx)
+	prepare := func(lits []string) (*sql.Stmt, error) {
+		var b strings.Builder
+		b.WriteString("INSERT OR ROLLBACK INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (")
+		for i := range cols {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if l := lits[i]; l != "" {
+				b.WriteString(l)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+		key := b.String()
+		if st, ok := c[key]; ok {
+			return st, nil
+		}
+		st, err := tx.db.PrepareContext(tx.ctx, key)
+		if err != nil {
+			return nil, fmt.Errorf("prepare insert %s: %w", table, err)
+		}
+		c[key] = st
+		return st, nil
+	}
+	inlined, err := prepare(lits)
+	if err != nil {
+		return err
+	}
+	var plain *sql.Stmt
+	args := make([]any, 0, len(cols))
+	for _, r := range rows {
+		st, same := inlined, true
+		for _, i := range fixed {
+			if lits[i] != "" && r[i] != first[i] {
+				same = false
+				break
+			}
+		}
+		args = args[:0]
+		if same {
+			for i, v := range r {
+				if lits[i] == "" {
+					args = append(args, v)
+				}
+			}
+		} else {
+			if plain == nil {
+				if plain, err = prepare(make([]string, len(cols))); err != nil {
+					return err
+				}
+			}
+			st = plain
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// sqlLiteral renders a value as an SQLite literal, if it can be one.
+func sqlLiteral(v any) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return "NULL", true
+	case int:
+		return strconv.Itoa(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case string:
+		if !utf8.ValidString(x) || strings.ContainsRune(x, 0) {
+			return "", false
+		}
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'", true
+	}
+	return "", false
 }

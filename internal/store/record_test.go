@@ -361,3 +361,69 @@ func TestIdentityNumbersNotStoredInClear(t *testing.T) {
 		}
 	})
 }
+
+// A first batch of a department and type skips the version look-up of
+// document numbers it has not written yet, and resolves each subject once:
+// repeats and corrections in later chunks of the same batch must still be
+// found.
+func TestIngestFirstBatchFindsItsOwnRows(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		ctx := context.Background()
+		code, other := recNewUSCC(), recNewUSCC()
+		a := recPenalty("罚1", code, "甲公司", "2025-02-20")
+		changed := recPenalty("罚1", code, "甲公司", "2025-02-20")
+		changed["CF_NR"] = "警告，并处罚款6000元"
+		changed["CF_NR_FK"] = "0.6"
+		rows := []map[string]string{a, recPenalty("罚2", other, "乙公司", "2025-02-21"), recPenalty("罚3", code, "甲公司", "2025-02-21"), a, changed}
+		in := make([]store.IngestRow, len(rows))
+		for i, r := range rows {
+			in[i] = store.IngestRow{Line: i + 1, Values: r}
+		}
+		rep, err := s.Ingest(ctx, &store.SliceRows{Rows: in}, store.IngestOptions{
+			Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", PII: recTestPII(t), Outcomes: true, ChunkSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(recCounts{Total: 5, Accepted: 5, Created: 3, Duplicate: 1, Corrected: 1}, recCountsOf(rep)); diff != "" {
+			t.Fatal(diff)
+		}
+		last := rep.Outcomes[4]
+		if last.Result != "corrected" || last.Version != 2 {
+			t.Fatalf("correction in a later chunk: %+v", last)
+		}
+		cur, err := s.Record(ctx, last.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := s.RecordHistory(ctx, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 2 || hist[0].IsCurrent || !hist[1].IsCurrent {
+			t.Fatalf("history: %+v", hist)
+		}
+		first, _ := s.Record(ctx, rep.Outcomes[0].ID)
+		third, _ := s.Record(ctx, rep.Outcomes[2].ID)
+		if first.SubjectID == 0 || first.SubjectID != third.SubjectID || first.SubjectID != cur.SubjectID {
+			t.Fatalf("one subject expected: %d %d %d", first.SubjectID, third.SubjectID, cur.SubjectID)
+		}
+		ch, err := s.Changes(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subjects := 0
+		for _, c := range ch {
+			if c.Kind == "subject.created" {
+				subjects++
+			}
+		}
+		if subjects != 2 {
+			t.Errorf("subjects created = %d, want 2", subjects)
+		}
+		// A second batch finds the stored rows.
+		if again := recIngest(t, s, false, changed, rows[1]); again.Duplicate != 2 {
+			t.Errorf("re-send: %+v", recCountsOf(again))
+		}
+	})
+}

@@ -42,6 +42,19 @@ type Tx struct {
 	locked  bool
 	changes []Change
 	after   []func()
+	// Heads of the audit chain and the change feed as this transaction
+	// last wrote them (under the write lock, which it holds until the end):
+	// the next append needs no query. A bulk import appends several per
+	// chunk, each a round trip on PostgreSQL.
+	auditSeq   int64
+	auditHash  string
+	auditKnown bool
+	feedHead   int64
+	feedKnown  bool
+	// nextID, when not nil, continues the ids reserved by nextIDs per table
+	// without asking for the maximum again (set by a bulk import, the only
+	// writer of those tables in its transaction).
+	nextID map[string]int64
 }
 
 // OnChange registers a listener called after every commit with the
@@ -172,21 +185,24 @@ func (t *Tx) Audit(e audit.Event) error {
 	if err := t.serialize(); err != nil {
 		return err
 	}
-	var seq int64
-	var prev string
-	err := t.queryRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &prev)
-	if err == sql.ErrNoRows {
-		seq, prev = 0, audit.Genesis
-	} else if err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	seq, prev := t.auditSeq, t.auditHash
+	if !t.auditKnown {
+		err := t.queryRow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &prev)
+		if err == sql.ErrNoRows {
+			seq, prev = 0, audit.Genesis
+		} else if err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
 	}
 	en := audit.Seal(e, seq, prev, t.s.Now())
-	_, err = t.exec(`INSERT INTO audit_log (seq, at, actor, action, object, subject_id, before_digest, after_digest, detail, prev_hash, hash)
+	_, err := t.exec(`INSERT INTO audit_log (seq, at, actor, action, object, subject_id, before_digest, after_digest, detail, prev_hash, hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		en.Seq, micros(en.At), en.Actor, en.Action, en.Object, en.SubjectID, en.BeforeDigest, en.AfterDigest, en.Detail, en.PrevHash, en.Hash)
 	if err != nil {
+		t.auditKnown = false
 		return fmt.Errorf("audit append: %w", err)
 	}
+	t.auditSeq, t.auditHash, t.auditKnown = en.Seq, en.Hash, true
 	return nil
 }
 
@@ -211,8 +227,10 @@ func (t *Tx) Emit(kind string, subjectID int64, subject, object string, data any
 	c := Change{Seq: seq + 1, At: t.s.Now(), Kind: kind, SubjectID: subjectID, Subject: subject, Object: object, Data: raw}
 	if _, err := t.exec(`INSERT INTO changes (seq, at, kind, subject_id, subject, object, data) VALUES (?,?,?,?,?,?,?)`,
 		c.Seq, micros(c.At), c.Kind, c.SubjectID, c.Subject, c.Object, string(raw)); err != nil {
+		t.feedKnown = false
 		return fmt.Errorf("emit %s: %w", kind, err)
 	}
+	t.feedHead, t.feedKnown = c.Seq, true
 	t.changes = append(t.changes, c)
 	return nil
 }
@@ -280,6 +298,9 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]Change, 
 
 // changeHead is the highest sequence of the change feed (0 when empty).
 func (t *Tx) changeHead() (int64, error) {
+	if t.feedKnown {
+		return t.feedHead, nil
+	}
 	var seq int64
 	err := t.queryRow(headSQL).Scan(&seq)
 	return seq, err
