@@ -214,8 +214,8 @@ func benchSeed(ctx context.Context, e *env, subjects, entries int, out io.Writer
 		}
 		bar := newProgress(out, "名单条目", missing)
 		t0 := time.Now()
-		// About one in seven generated entries is exited: ask for more.
-		res, err := demo.LoadListEntries(ctx, e.store, uint64(time.Now().UnixNano()), missing*8/7+1, e.store.Now(), bar.set)
+		// About a quarter of the generated entries do not count: ask for more.
+		res, err := demo.LoadListEntries(ctx, e.store, uint64(time.Now().UnixNano()), missing*3/2+1, e.store.Now(), bar.set)
 		bar.done()
 		if err != nil {
 			return err

@@ -173,6 +173,7 @@ func scalePanels(rows []scaleRow) []plotPanel {
 		}},
 		{Title: "Start-up of serve", LeftUnit: "s", LinearRef: true, Series: []plotSeries{
 			{Name: "ready", Values: col(func(r scaleRow) float64 { return r.ReadySec })},
+			{Name: "CPU until ready", Values: col(func(r scaleRow) float64 { return r.ReadyCPUSec })},
 			{Name: "first recompute", Values: col(func(r scaleRow) float64 { return r.RecomputeSec })},
 		}},
 	}
