@@ -211,7 +211,9 @@ func (r startupResult) print(out io.Writer) {
 	} else {
 		fmt.Fprintf(out, "ready after %.1f s (serve's CPU until then %.1f s), RSS at ready %s\n", r.Ready.Seconds(), r.ReadyCPU.Seconds(), mb(r.RSSReady))
 	}
-	if r.JobEnd > 0 {
+	if r.JobEnd > 0 && r.JobEnd == r.JobStart {
+		fmt.Fprintln(out, "no score recompute ran (the store's last job had ended before)")
+	} else if r.JobEnd > 0 {
 		fmt.Fprintf(out, "first-start score recompute: seen from %.0f s to %.0f s, RSS peak meanwhile %s\n", r.JobStart.Seconds(), r.JobEnd.Seconds(), mb(r.PeakJob))
 	} else if r.JobStart > 0 {
 		fmt.Fprintf(out, "first-start score recompute still running after %.0f s (%d of %d subjects), RSS peak meanwhile %s\n", r.End.Seconds(), r.JobDone, r.JobTotal, mb(r.PeakJob))
