@@ -166,7 +166,7 @@ func scalePanels(rows []scaleRow) []plotPanel {
 		{Title: "Import of 100,000 penalty rows (行政处罚)", LeftUnit: "rows/s", Series: []plotSeries{
 			{Name: "rows/s", Values: col(func(r scaleRow) float64 { return r.ImportRate })},
 		}},
-		{Title: "Memory of serve", LeftUnit: "MB", LinearRef: true, Series: []plotSeries{
+		{Title: "Memory: serve RSS, check index heap", LeftUnit: "MB", LinearRef: true, Series: []plotSeries{
 			{Name: "RSS peak", Values: col(func(r scaleRow) float64 { return r.RSSPeakMB })},
 			{Name: "RSS at ready", Values: col(func(r scaleRow) float64 { return r.RSSReadyMB })},
 			{Name: "index heap", Values: col(func(r scaleRow) float64 { return r.IndexHeapMB })},

@@ -75,7 +75,7 @@ func TestScaleSVG(t *testing.T) {
 			t.Fatalf("not well-formed: %v", err)
 		}
 	}
-	for _, want := range []string{"title &lt;&amp;&gt;", "Check (wrk, 64 connections)", "Import of 100,000", "Memory of serve", "Start-up of serve",
+	for _, want := range []string{"title &lt;&amp;&gt;", "Check (wrk, 64 connections)", "Import of 100,000", "Memory: serve RSS", "Start-up of serve",
 		"∝ subjects", ">100k<", ">1M<", ">10M<", "p99 ms (right)"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("SVG lacks %q", want)
