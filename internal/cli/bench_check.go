@@ -200,15 +200,22 @@ func benchSeed(ctx context.Context, e *env, subjects, entries int, out io.Writer
 		}
 		fmt.Fprintf(out, "已生成 %d 个主体，用时 %.1fs\n", missing, time.Since(t0).Seconds())
 	}
-	active, err := e.store.Entries(ctx, store.EntryFilter{State: list.Active, Today: list.Day(time.Now())}, 0, entries)
-	if err != nil {
-		return err
-	}
-	if missing := entries - len(active); missing > 0 {
+	// Some generated entries are exited and some active ones are already
+	// past their end date (effectively exited): count again until there
+	// are enough.
+	for range 5 {
+		active, err := e.store.Entries(ctx, store.EntryFilter{State: list.Active, Today: list.Day(time.Now())}, 0, entries)
+		if err != nil {
+			return err
+		}
+		missing := entries - len(active)
+		if missing <= 0 {
+			return nil
+		}
 		bar := newProgress(out, "名单条目", missing)
 		t0 := time.Now()
-		// About one in seven generated entries is exited: ask for more.
-		res, err := demo.LoadListEntries(ctx, e.store, uint64(time.Now().UnixNano()), missing*8/7+1, e.store.Now(), bar.set)
+		// About a quarter of the generated entries do not count: ask for more.
+		res, err := demo.LoadListEntries(ctx, e.store, uint64(time.Now().UnixNano()), missing*3/2+1, e.store.Now(), bar.set)
 		bar.done()
 		if err != nil {
 			return err

@@ -195,7 +195,12 @@ func randHex(n int) string {
 }
 
 // writeBenchCSV writes n penalty rows over n/2 organisations.
-func writeBenchCSV(path string, n int) (int64, error) {
+func writeBenchCSV(path string, n int) (int64, error) { return writeBenchCSVOver(path, n, nil) }
+
+// writeBenchCSVOver writes n penalty rows; with existing organisations
+// (code, name), every other row names one of them in turn and the others
+// n/4 new organisations, else all rows name n/2 new ones.
+func writeBenchCSVOver(path string, n int, existing [][2]string) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
@@ -205,6 +210,9 @@ func writeBenchCSV(path string, n int) (int64, error) {
 	w.Write(penaltyCols)
 	g := demo.NewGenerator(7, time.Now())
 	orgs := max(1, n/2)
+	if len(existing) > 0 {
+		orgs = max(1, n/4)
+	}
 	codes := make([]string, orgs)
 	names := make([]string, orgs)
 	r := g.Rand()
@@ -215,9 +223,16 @@ func writeBenchCSV(path string, n int) (int64, error) {
 	day := time.Now().AddDate(0, -2, 0)
 	rec := make([]string, len(penaltyCols))
 	for i := 0; i < n; i++ {
-		o := i % orgs
+		code, name := codes[i%orgs], names[i%orgs]
+		if len(existing) > 0 {
+			if i%2 == 0 {
+				code, name = existing[(i/2)%len(existing)][0], existing[(i/2)%len(existing)][1]
+			} else {
+				code, name = codes[(i/2)%orgs], names[(i/2)%orgs]
+			}
+		}
 		decided := day.AddDate(0, 0, -(i % 300)).Format("2006-01-02")
-		row := g.PenaltyRow(codes[o], names[o], fmt.Sprintf("榕市监罚〔%s〕%d号", decided[:4], i+1), "samr", decided)
+		row := g.PenaltyRow(code, name, fmt.Sprintf("榕市监罚〔%s〕%d号", decided[:4], i+1), "samr", decided)
 		for j, c := range penaltyCols {
 			rec[j] = row[c]
 		}

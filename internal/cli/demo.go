@@ -23,6 +23,7 @@ type demoOptions struct {
 	ExportCodes string
 	Records     int // credit records (licences and penalties), see demo_records.go
 	ListEntries int // red/black list entries, see demo_lists.go
+	Skip        int // subjects of the seed's sequence already loaded (resume)
 }
 
 func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -35,6 +36,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.StringVar(&o.ExportCodes, "export-codes", "", "write the generated organisations' USCCs to this file, one per line")
 	fs.IntVar(&o.Records, "records", 0, "number of credit records (licences and penalties) to submit over the demo subjects")
 	fs.IntVar(&o.ListEntries, "list-entries", 0, "number of red/black list entries to put the demo subjects on")
+	fs.IntVar(&o.Skip, "skip", 0, "resume an interrupted load with the same --seed: the first N subjects of the sequence are already in the store (generated again, not written)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -63,6 +65,9 @@ func runDemo(ctx context.Context, e *env, o demoOptions, out io.Writer) error {
 	head, tail := e.cfg.MaskHeadTail()
 	mask := func(s string) string { return subject.MaskID(s, head, tail) }
 	g := demo.NewGenerator(o.Seed, e.store.Now())
+	if o.Skip > 0 {
+		g.Skip(e.pii, mask, o.Skip)
+	}
 	bar := newProgress(out, "主体", o.Subjects)
 	res, err := demo.LoadSubjects(ctx, e.store, g, e.pii, mask, o.Subjects, bar.set)
 	bar.done()
