@@ -78,7 +78,8 @@ type Store struct {
 	checkLogErr           error
 	checkLogFlush         atomic.Pointer[func(context.Context, string) error] // see SetCheckLogFlush
 
-	stmts readStmts // prepared reads (stmt_cache.go)
+	stmts    readStmts    // prepared reads (stmt_cache.go)
+	walLimit atomic.Int64 // checkpoint.go; 0: walLimit
 }
 
 // Options tune Open.

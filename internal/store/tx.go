@@ -84,6 +84,9 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	t.committed()
+	if s.Path != "" {
+		s.truncateWAL()
+	}
 	return nil
 }
 
