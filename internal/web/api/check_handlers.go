@@ -194,8 +194,11 @@ func (h *handlers) sendBody(ctx context.Context, w http.ResponseWriter, body []b
 	hd["Content-Type"] = hdrJSON
 	hd["Cache-Control"] = hdrNoStore
 	hd["X-Check-Digest"] = []string{digest}
-	// Without it an answer over 2 KB would go out chunked.
-	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	// net/http sets it itself for a body that fits its 2 KB buffer; a
+	// longer answer would otherwise go out chunked.
+	if len(body) > 2048 {
+		hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
 	_, err = w.Write(body)
 	return err
 }
