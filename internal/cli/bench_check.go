@@ -74,42 +74,12 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 	}
 	defer eng.Close()
 	fmt.Fprintf(out, "核查索引：%d 个主体，加载用时 %.1fs\n", eng.Size(), time.Since(t0).Seconds())
-	_, secret, err := e.store.CreateToken(ctx, store.Token{Name: "bench check", Role: auth.RoleSystem, Dept: "ggzy"}, "", "system:bench")
+	tg, err := newCheckTargets(ctx, e, cfg, eng, *scenario, "bench check")
 	if err != nil {
 		return err
 	}
-	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now, Engine: eng}
-	checkURL, stopCheck, err := serveBench(web.New(web.Options{API: deps}))
-	if err != nil {
-		return err
-	}
-	defer stopCheck()
-
-	work, err := os.MkdirTemp("", "xinyong-bench-check-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	codes := eng.Codes(200000)
-	if err := os.WriteFile(filepath.Join(work, "codes.txt"), []byte(strings.Join(codes, "\n")+"\n"), 0o600); err != nil {
-		return err
-	}
-	sample, err := benchSample(checkURL, secret, codes, *scenario, eng)
-	if err != nil {
-		return err
-	}
-	bareURL, stopBare, err := serveBench(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(sample)
-	}))
-	if err != nil {
-		return err
-	}
-	defer stopBare()
-	script := filepath.Join(work, "check.lua")
-	if err := os.WriteFile(script, []byte(fmt.Sprintf(luaScript, filepath.Join(work, "codes.txt"), urlQueryEscape(*scenario))), 0o600); err != nil {
-		return err
-	}
+	defer tg.close()
+	checkURL, bareURL, script, secret, sample := tg.checkURL, tg.bareURL, tg.script, tg.secret, tg.sample
 	fmt.Fprintf(out, "样本应答 %d 字节；wrk -t%d -c%d -d%s\n", len(sample), *threads, *conns, *dur)
 
 	logged0, err := e.store.CheckLogCount(ctx)
@@ -233,6 +203,65 @@ func serveBench(h http.Handler) (string, func(), error) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// checkTargets are what bench check and bench scale compare with wrk: the
+// real router with a system token, a bare net/http handler returning one
+// real answer, and the wrk script over indexed codes.
+type checkTargets struct {
+	checkURL, bareURL, script, secret string
+	sample                            []byte
+	closers                           []func()
+}
+
+func (t *checkTargets) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
+	}
+}
+
+func newCheckTargets(ctx context.Context, e *env, cfg config.Config, eng *engine.Engine, scenario, name string) (t *checkTargets, err error) {
+	t = &checkTargets{}
+	defer func() {
+		if err != nil {
+			t.close()
+		}
+	}()
+	if _, t.secret, err = e.store.CreateToken(ctx, store.Token{Name: name, Role: auth.RoleSystem, Dept: "ggzy"}, "", "system:bench"); err != nil {
+		return nil, err
+	}
+	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now, Engine: eng}
+	url, stop, err := serveBench(web.New(web.Options{API: deps}))
+	if err != nil {
+		return nil, err
+	}
+	t.checkURL, t.closers = url, append(t.closers, stop)
+	work, err := os.MkdirTemp("", "xinyong-bench-check-")
+	if err != nil {
+		return nil, err
+	}
+	t.closers = append(t.closers, func() { os.RemoveAll(work) })
+	codes := eng.Codes(200000)
+	if err := os.WriteFile(filepath.Join(work, "codes.txt"), []byte(strings.Join(codes, "\n")+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	if t.sample, err = benchSample(t.checkURL, t.secret, codes, scenario, eng); err != nil {
+		return nil, err
+	}
+	sample := t.sample
+	url, stop, err = serveBench(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(sample)
+	}))
+	if err != nil {
+		return nil, err
+	}
+	t.bareURL, t.closers = url, append(t.closers, stop)
+	t.script = filepath.Join(work, "check.lua")
+	if err := os.WriteFile(t.script, []byte(fmt.Sprintf(luaScript, filepath.Join(work, "codes.txt"), urlQueryEscape(scenario))), 0o600); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // benchSample fetches one real answer for a random code (as most checked

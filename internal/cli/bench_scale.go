@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,14 +16,11 @@ import (
 	"syscall"
 	"time"
 
-	"xinyong/internal/auth"
 	"xinyong/internal/config"
 	"xinyong/internal/engine"
 	"xinyong/internal/list"
 	"xinyong/internal/store"
 	"xinyong/internal/subject"
-	"xinyong/internal/web"
-	"xinyong/internal/web/api"
 )
 
 func init() { benchCommands["scale"] = benchScale }
@@ -280,50 +276,19 @@ func scaleCheck(ctx context.Context, e *env, cfg config.Config, eng *engine.Engi
 		err = errors.New("未找到 wrk：请先安装（Debian: apt-get install -y wrk）")
 		return
 	}
-	_, secret, err := e.store.CreateToken(ctx, store.Token{Name: "bench scale", Role: auth.RoleSystem, Dept: "ggzy"}, "", "system:bench")
+	tg, err := newCheckTargets(ctx, e, cfg, eng, "政府采购", "bench scale")
 	if err != nil {
 		return
 	}
-	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now, Engine: eng}
-	checkURL, stopCheck, err := serveBench(web.New(web.Options{API: deps}))
-	if err != nil {
-		return
-	}
-	defer stopCheck()
-	work, err := os.MkdirTemp("", "xinyong-bench-scale-")
-	if err != nil {
-		return
-	}
-	defer os.RemoveAll(work)
-	codes := eng.Codes(200000)
-	if err = os.WriteFile(filepath.Join(work, "codes.txt"), []byte(strings.Join(codes, "\n")+"\n"), 0o600); err != nil {
-		return
-	}
-	const scenario = "政府采购"
-	sample, err := benchSample(checkURL, secret, codes, scenario, eng)
-	if err != nil {
-		return
-	}
-	bareURL, stopBare, err := serveBench(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(sample)
-	}))
-	if err != nil {
-		return
-	}
-	defer stopBare()
-	script := filepath.Join(work, "check.lua")
-	if err = os.WriteFile(script, []byte(fmt.Sprintf(luaScript, filepath.Join(work, "codes.txt"), urlQueryEscape(scenario))), 0o600); err != nil {
-		return
-	}
+	defer tg.close()
 	if err = lockTimed(); err != nil {
 		return
 	}
 	setNice(0)
-	if bare, err = runWrk(ctx, wrk, 2, o.conns, o.dur, bareURL, script, secret); err != nil {
+	if bare, err = runWrk(ctx, wrk, 2, o.conns, o.dur, tg.bareURL, tg.script, tg.secret); err != nil {
 		return
 	}
-	chk, err = runWrk(ctx, wrk, 2, o.conns, o.dur, checkURL, script, secret)
+	chk, err = runWrk(ctx, wrk, 2, o.conns, o.dur, tg.checkURL, tg.script, tg.secret)
 	return
 }
 

@@ -88,7 +88,11 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer func() {
+		if srv.stop() == nil {
+			os.Remove(srv.log)
+		}
+	}()
 	fmt.Fprintf(out, "serve 子进程 pid %d 就绪用时 %.1fs，RSS %d MB\n", srv.pid, srv.ready.Seconds(), procRSS(srv.pid)>>20)
 	if d, err := srv.waitRecompute(ctx, cfg); err != nil {
 		return err
@@ -204,6 +208,7 @@ loop:
 type served struct {
 	addr, log string
 	pid       int
+	started   time.Time
 	ready     time.Duration
 	exited    chan error
 	stopOnce  sync.Once
@@ -211,9 +216,10 @@ type served struct {
 	cmd       *exec.Cmd
 }
 
-// startServe starts `xinyong serve` on cfg's store (same binary, the
-// environment passed on) and waits until /readyz answers 200.
-func startServe(ctx context.Context, cfg config.Config) (*served, error) {
+// launchServe starts `xinyong serve` (this binary, the environment
+// passed on) on the store in dataDir (or dsn) on a free loopback port, its
+// output going to logPath; it does not wait for it.
+func launchServe(dataDir, dsn, logPath string) (*served, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -224,46 +230,53 @@ func startServe(ctx context.Context, cfg config.Config) (*served, error) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logPath := filepath.Join(os.TempDir(), fmt.Sprintf("xinyong-soak-serve-%d.log", os.Getpid()))
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"serve", "--data", cfg.DataDir, "--addr", addr}
-	if cfg.DB != "" {
-		args = append(args, "--db", cfg.DB)
+	defer logf.Close()
+	args := []string{"serve", "--data", dataDir, "--addr", addr}
+	if dsn != "" {
+		args = append(args, "--db", dsn)
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		logf.Close()
 		return nil, err
 	}
-	logf.Close()
-	s := &served{addr: addr, log: logPath, pid: cmd.Process.Pid, exited: make(chan error, 1), cmd: cmd}
+	s := &served{addr: addr, log: logPath, pid: cmd.Process.Pid, exited: make(chan error, 1), cmd: cmd, started: time.Now()}
 	go func() { s.exited <- cmd.Wait() }()
+	return s, nil
+}
+
+// startServe launches serve on cfg's store and waits until /readyz
+// answers 200.
+func startServe(ctx context.Context, cfg config.Config) (*served, error) {
+	s, err := launchServe(cfg.DataDir, cfg.DB, filepath.Join(os.TempDir(), fmt.Sprintf("xinyong-soak-serve-%d.log", os.Getpid())))
+	if err != nil {
+		return nil, err
+	}
 	client := &http.Client{Timeout: time.Second}
 	for {
 		select {
 		case err := <-s.exited:
 			s.exited <- err
-			return nil, fmt.Errorf("serve exited: %v (log: %s)", err, tailFile(logPath))
+			return nil, fmt.Errorf("serve exited: %v (log: %s)", err, tailFile(s.log))
 		case <-ctx.Done():
 			s.stop()
 			return nil, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
-		if res, err := client.Get("http://" + addr + "/readyz"); err == nil {
+		if res, err := client.Get("http://" + s.addr + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				s.ready = time.Since(t0)
+				s.ready = time.Since(s.started)
 				return s, nil
 			}
 		}
-		if time.Since(t0) > 10*time.Minute {
+		if time.Since(s.started) > 10*time.Minute {
 			s.stop()
-			return nil, fmt.Errorf("serve not ready after 10 minutes (log: %s)", tailFile(logPath))
+			return nil, fmt.Errorf("serve not ready after 10 minutes (log: %s)", tailFile(s.log))
 		}
 	}
 }
@@ -321,9 +334,6 @@ func (s *served) stop() error {
 			_ = s.cmd.Process.Kill()
 			<-s.exited
 			s.stopErr = fmt.Errorf("serve did not stop within 60 s (log: %s)", tailFile(s.log))
-		}
-		if s.stopErr == nil {
-			os.Remove(s.log)
 		}
 	})
 	return s.stopErr

@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -227,52 +225,24 @@ func (r startupResult) print(out io.Writer) {
 // measureStartup starts serve on o.Data / o.DSN and samples it.
 func measureStartup(ctx context.Context, o startupOptions) (startupResult, error) {
 	var r startupResult
-	exe, err := os.Executable()
-	if err != nil {
-		return r, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return r, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	logPath := filepath.Join(o.Data, "serve.log")
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return r, err
-	}
-	defer logf.Close()
-	args := []string{"serve", "--data", o.Data, "--addr", addr}
 	so := store.Options{Path: filepath.Join(o.Data, "xinyong.db")}
 	if o.DSN != "" {
-		args = append(args, "--db", o.DSN)
 		so = store.Options{DSN: o.DSN}
 	}
-	cmd := exec.Command(exe, args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
+	srv, err := launchServe(o.Data, o.DSN, logPath) // bench_soak.go
+	if err != nil {
 		return r, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}()
+	defer srv.stop()
+	t0, addr, exited := srv.started, srv.addr, srv.exited
 	st, err := store.Open(ctx, so)
 	if err != nil {
 		return r, err
 	}
 	defer st.Close()
 
-	pid := cmd.Process.Pid
+	pid := srv.pid
 	client := &http.Client{Timeout: time.Second}
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()

@@ -217,12 +217,6 @@ func (e *Engine) forgetSeen(upTo int64) {
 	}
 }
 
-func (e *Engine) seenLen() int {
-	e.seenMu.Lock()
-	defer e.seenMu.Unlock()
-	return len(e.seen)
-}
-
 // onChange queues the work a committed change needs (it runs in the
 // committing goroutine or the tailer: it only queues).
 func (e *Engine) onChange(c store.Change) {
@@ -347,9 +341,7 @@ func (e *Engine) tailer(ctx context.Context) {
 				break
 			}
 		}
-		if e.seenLen() > 0 {
-			e.forgetSeen(e.lastSeq.Load())
-		}
+		e.forgetSeen(e.lastSeq.Load())
 	}
 }
 
