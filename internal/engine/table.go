@@ -17,13 +17,13 @@ import (
 // they are kept as a pointer-free row (their current related persons, as
 // directory ids) that the garbage collector does not scan, and turned into
 // a snapshot only when checked. Subjects with something to act on keep
-// their full snapshot in rich.
+// their full snapshot in rich, encoded (snapcodec.go): pointer-free too.
 type table struct {
 	rows   []row // by id / shardCount
 	rels   []rel
 	roles  []string // relation roles, interned
 	roleIx map[string]uint32
-	rich   map[int64]*check.Snapshot
+	rich   map[int64][]byte
 }
 
 // row is a subject in pointer-free form.
@@ -36,7 +36,7 @@ type row struct {
 type rel struct{ person, role uint32 }
 
 func newTable() table {
-	return table{roleIx: map[string]uint32{}, rich: map[int64]*check.Snapshot{}}
+	return table{roleIx: map[string]uint32{}, rich: map[int64][]byte{}}
 }
 
 func (t *table) row(id int64) row {
@@ -81,7 +81,7 @@ func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
 	r.seq = seq
 	if s != nil {
 		r.relFrom, r.relLen = 0, 0
-		t.rich[id] = s
+		t.rich[id] = encodeSnapshot(s)
 	} else {
 		delete(t.rich, id)
 		if !t.same(r, p) { // unchanged (a rebuild, mostly): rels does not grow
@@ -107,11 +107,11 @@ func (t *table) same(r row, p plain) bool {
 	return true
 }
 
-// load returns what the shard holds of subject id: its rich snapshot, or
-// its related persons (ids and roles) appended to persons.
-func (t *table) load(id int64, persons []rel) (*check.Snapshot, []rel) {
-	if s := t.rich[id]; s != nil {
-		return s, persons
+// load returns what the shard holds of subject id: its encoded rich
+// snapshot, or its related persons (ids and roles) appended to persons.
+func (t *table) load(id int64, persons []rel) ([]byte, []rel) {
+	if b := t.rich[id]; b != nil {
+		return b, persons
 	}
 	r := t.row(id)
 	return nil, append(persons, t.rels[r.relFrom:r.relFrom+r.relLen]...)
@@ -128,19 +128,24 @@ func (e *Engine) lookup(code string) *check.Snapshot {
 	sh := e.shard(ent.ID)
 	var buf [4]rel
 	sh.mu.RLock()
-	s, rels := sh.t.load(ent.ID, buf[:0])
+	enc, rels := sh.t.load(ent.ID, buf[:0])
 	var roles []string
-	if s == nil && len(rels) > 0 {
+	if enc == nil && len(rels) > 0 {
 		roles = make([]string, len(rels))
 		for j, r := range rels {
 			roles[j] = sh.t.roles[r.role]
 		}
 	}
 	sh.mu.RUnlock()
-	if s != nil {
+	if enc != nil {
+		s, err := decodeSnapshot(enc)
+		if err != nil {
+			// Never answer "nothing applies" for a subject we hold entries of.
+			panic(fmt.Sprintf("subject %d: %v", ent.ID, err))
+		}
 		return s
 	}
-	s = &check.Snapshot{SubjectID: ent.ID, Code: code, Name: ent.Name, Type: ent.Type}
+	s := &check.Snapshot{SubjectID: ent.ID, Code: code, Name: ent.Name, Type: ent.Type}
 	if len(rels) > 0 {
 		s.Persons = make([]check.PersonRef, len(rels))
 		for j, r := range rels {

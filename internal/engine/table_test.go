@@ -38,8 +38,9 @@ func TestTableStore(t *testing.T) {
 	// rich and back
 	s := &check.Snapshot{SubjectID: 300, Bad: []list.BadRecord{{Type: "penalty"}}}
 	tb.store(300, s, plain{}, 3)
-	if got, _ := tb.load(300, nil); got != s {
-		t.Errorf("rich snapshot not kept: %+v", got)
+	enc, _ := tb.load(300, nil)
+	if got, err := decodeSnapshot(enc); err != nil || !cmp.Equal(got, s) {
+		t.Errorf("rich snapshot not kept: %+v, %v", got, err)
 	}
 	tb.store(300, nil, plain{persons: []int64{7}, roles: []string{"legal_rep"}}, 4)
 	if diff := cmp.Diff([]rel{{7, 0}}, rels(300), cmp.AllowUnexported(rel{})); diff != "" || len(tb.rich) != 0 {
