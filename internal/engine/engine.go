@@ -26,8 +26,8 @@ import (
 // Options tune the engine.
 type Options struct {
 	TailInterval time.Duration // default 200ms
-	MaxLogBatch  int           // checks per group commit, default 2000
-	LogLinger    time.Duration // how long the logger waits to fill a batch, default 1 ms (no journal only)
+	MaxLogBatch  int           // group buffers larger than this are not kept for reuse, default 2000
+	LogLinger    time.Duration // how long a group's leader waits for more checks, default 1 ms (no journal only)
 	// JournalDir is the directory of this node's check journal (logger.go):
 	// checks are logged there with one write per group and moved into
 	// check_log every MoveInterval (default 250 ms). Empty: every group is
@@ -70,11 +70,9 @@ type Engine struct {
 	// through Store.OnChange, so that the tailer does not apply them again.
 	seenMu  sync.Mutex
 	seen    map[int64]struct{}
-	logc    chan logReq
+	gl      groupLog    // logger.go
 	jl      *journalLog // nil without a journal
-	logStop context.CancelFunc
-	logDone chan struct{} // closed when the logger has stopped
-	logStat logStats      // logger.go
+	logStat logStats
 	idPre   string
 	idSeq   atomic.Uint64
 	cancel  context.CancelFunc
@@ -102,7 +100,7 @@ func Start(ctx context.Context, st *store.Store, o Options) (*Engine, error) {
 		o.RedCheckYears = list.DefaultRedCheckYears
 	}
 	e := &Engine{st: st, o: o, refresh: make(chan refreshReq, 1<<16), rebuild: make(chan struct{}, 1),
-		reload: make(chan struct{}, 1), logc: make(chan logReq, 1<<14), idPre: newIDPrefix(), seen: map[int64]struct{}{}}
+		reload: make(chan struct{}, 1), idPre: newIDPrefix(), seen: map[int64]struct{}{}}
 	for i := range e.shards {
 		e.shards[i].t = newTable()
 	}

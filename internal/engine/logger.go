@@ -17,11 +17,6 @@ import (
 	"xinyong/internal/store"
 )
 
-type logReq struct {
-	l    store.CheckLog
-	done chan error
-}
-
 // ErrClosed is returned by Log after Close.
 var ErrClosed = errors.New("check engine closed")
 
@@ -91,81 +86,115 @@ type journalLog struct {
 	once   sync.Once
 }
 
-// Log writes check logs durably and returns once they are on stable
-// storage (group commit: the logger goroutine writes every check queued
-// since its last write at once). With a journal that is one write and one
-// fdatasync of the journal; without, one transaction on check_log.
-func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
-	if len(ls) == 1 {
-		return e.logOne(ctx, ls[0])
-	}
-	done := make(chan error, len(ls))
-	for _, l := range ls {
-		select {
-		case e.logc <- logReq{l: l, done: done}:
-		case <-e.logDone:
-			return ErrClosed
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	var first error
-	for range ls {
-		err, ok := e.waitLogged(done)
-		if !ok {
-			return ErrClosed
-		}
-		if first == nil {
-			first = err
-		}
-	}
-	return first
+// groupLog is the group commit of check logs: checks queue their logs in
+// the current group and wait for it; the writer goroutine takes everything
+// queued, writes it (one journal write, or one check_log transaction
+// without a journal) and wakes the whole group by closing one channel.
+// Replying with one send per check kept the writer busy (and preempted)
+// while the next group waited (docs/benchmarks.md, soak, session 4).
+type groupLog struct {
+	mu     sync.Mutex
+	queue  []store.CheckLog
+	spare  []store.CheckLog
+	group  *logGroup // the group queue belongs to; nil when queue is empty
+	closed bool
+	wake   chan struct{} // cap 1: something is queued
+	stop   chan struct{} // closed to stop the writer
+	done   chan struct{} // closed when the writer has stopped
 }
 
-// doneChans are reply channels of single checks, reused: one is put back
-// only after its one reply was received.
-var doneChans = sync.Pool{New: func() any { return make(chan error, 1) }}
+// logGroup is one write; its waiters block on done.
+type logGroup struct {
+	done chan struct{}
+	err  error
+}
 
-// logOne is Log for one check (GET /check), without allocations.
-func (e *Engine) logOne(ctx context.Context, l store.CheckLog) error {
-	done := doneChans.Get().(chan error)
-	r := logReq{l: l, done: done}
-	select {
-	case e.logc <- r: // the queue has room: the usual case
-	default:
-		select {
-		case e.logc <- r:
-		case <-e.logDone:
-			return ErrClosed
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+// Log writes check logs durably and returns once they are on stable
+// storage, as part of a group (see groupLog). It does not give up when ctx
+// is cancelled once the logs are queued: the wait is one write (or one
+// commit, bounded by its timeout), and a check taken is answered.
+func (e *Engine) Log(ctx context.Context, ls ...store.CheckLog) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	err, ok := e.waitLogged(done)
-	if !ok {
+	l := &e.gl
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
 		return ErrClosed
 	}
-	doneChans.Put(done)
-	return err
+	g := l.group
+	if g == nil {
+		g = &logGroup{done: make(chan struct{})}
+		l.group = g
+	}
+	l.queue = append(l.queue, ls...)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default: // the writer has been woken already
+	}
+	<-g.done
+	return g.err
 }
 
-// waitLogged waits for the logger's reply. It does not give up when the
-// request is cancelled: the wait is one journal write (or one commit,
-// bounded by its timeout), and a check taken is answered. ok is false when
-// the logger stopped without answering.
-func (e *Engine) waitLogged(done chan error) (err error, ok bool) {
-	select {
-	case err := <-done:
-		return err, true
-	case <-e.logDone:
-		// Stopped: what it took was answered before it closed logDone.
+// writer writes the queued groups until stopped; the group queued when it
+// stops is still written.
+func (e *Engine) writer() {
+	l := &e.gl
+	defer close(l.done)
+	for {
 		select {
-		case err := <-done:
-			return err, true
-		default:
-			return nil, false
+		case <-l.wake:
+		case <-l.stop:
+		}
+		if e.jl != nil {
+			// Let the goroutines that are ready to run go first (under
+			// load they are answering checks that will join this group).
+			runtime.Gosched()
+		} else {
+			// Without a journal a commit costs far more than a row: linger
+			// briefly so that concurrent checks share it.
+			time.Sleep(e.o.LogLinger)
+		}
+		l.mu.Lock()
+		batch, g := l.queue, l.group
+		l.queue, l.spare, l.group = l.spare[:0], nil, nil
+		stopping := l.closed
+		l.mu.Unlock()
+		if g != nil {
+			g.err = e.writeLogs(batch)
+			close(g.done)
+			l.mu.Lock()
+			if cap(batch) <= e.o.MaxLogBatch {
+				clear(batch)
+				l.spare = batch[:0]
+			}
+			l.mu.Unlock()
+		}
+		if stopping {
+			return
 		}
 	}
+}
+
+// writeLogs writes one group: to the journal, or to check_log.
+func (e *Engine) writeLogs(logs []store.CheckLog) error {
+	var err error
+	if e.jl != nil {
+		err = e.jl.j.Append(logs)
+	} else {
+		// Not tied to a request: a group that was accepted is written even
+		// while shutting down.
+		wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = e.st.LogChecks(wctx, logs)
+		cancel()
+	}
+	if err == nil {
+		e.logStat.checks.Add(int64(len(logs)))
+		e.logStat.groups.Add(1)
+	}
+	return err
 }
 
 // openJournal moves what dead processes left in the journal directory into
@@ -201,106 +230,35 @@ func (e *Engine) openJournal(ctx context.Context) error {
 }
 
 func (e *Engine) startLogger() {
-	lctx, cancel := context.WithCancel(context.Background())
-	e.logStop = cancel
-	e.logDone = make(chan struct{})
-	go func() { defer close(e.logDone); e.logger(lctx) }()
+	e.gl.wake = make(chan struct{}, 1)
+	e.gl.stop = make(chan struct{})
+	e.gl.done = make(chan struct{})
+	go e.writer()
 	if e.jl != nil {
 		go e.mover()
 		e.jl.unhook = e.st.SetCheckLogFlush(e.flushHook)
 	}
 }
 
-// stopLogger fails checks still queued, then moves the journal into the
-// store (what cannot be moved now is moved at the next start).
+// stopLogger refuses new checks, lets the writer write what is queued,
+// then moves the journal into the store (what cannot be moved now is moved
+// at the next start).
 func (e *Engine) stopLogger() {
-	e.logStop()
-	<-e.logDone
+	l := &e.gl
+	l.mu.Lock()
+	first := !l.closed
+	l.closed = true
+	l.mu.Unlock()
+	if first {
+		close(l.stop)
+	}
+	<-l.done
 	if e.jl != nil {
 		e.jl.once.Do(func() {
 			e.jl.unhook()
 			close(e.jl.stop)
 		})
 		<-e.jl.done
-	}
-}
-
-func (e *Engine) logger(ctx context.Context) {
-	batch := make([]logReq, 0, e.o.MaxLogBatch)
-	logs := make([]store.CheckLog, 0, e.o.MaxLogBatch)
-	for {
-		batch, logs = batch[:0], logs[:0]
-		select {
-		case r := <-e.logc:
-			batch = append(batch, r)
-		case <-ctx.Done():
-			e.drainClosed()
-			return
-		}
-		if e.jl != nil {
-			// No timed linger: let the goroutines that are ready to run go
-			// first (under load they are answering checks that will join
-			// this group), then take what has queued. Idle, it costs
-			// nothing; checks that arrive during one write form the next
-			// group.
-			runtime.Gosched()
-		take:
-			for len(batch) < e.o.MaxLogBatch {
-				select {
-				case r := <-e.logc:
-					batch = append(batch, r)
-				default:
-					break take
-				}
-			}
-		} else {
-			// Linger briefly so that concurrent checks share one commit: a
-			// commit costs far more than a row, so bigger batches mean more
-			// checks/s.
-			linger := time.NewTimer(e.o.LogLinger)
-		fill:
-			for len(batch) < e.o.MaxLogBatch {
-				select {
-				case r := <-e.logc:
-					batch = append(batch, r)
-				case <-linger.C:
-					break fill
-				}
-			}
-			linger.Stop()
-		}
-		for _, r := range batch {
-			logs = append(logs, r.l)
-		}
-		var err error
-		if e.jl != nil {
-			err = e.jl.j.Append(logs)
-		} else {
-			// Not tied to ctx: a batch that was accepted is written even
-			// while shutting down.
-			wctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			err = e.st.LogChecks(wctx, logs)
-			cancel()
-		}
-		if err == nil {
-			e.logStat.checks.Add(int64(len(logs)))
-			e.logStat.groups.Add(1)
-		}
-		for _, r := range batch {
-			r.done <- err
-		}
-	}
-}
-
-// drainClosed fails requests still queued at shutdown.
-func (e *Engine) drainClosed() {
-	for {
-		select {
-		case r := <-e.logc:
-			r.done <- ErrClosed
-		default:
-			return
-		}
 	}
 }
 
