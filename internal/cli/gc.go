@@ -17,7 +17,10 @@ const serveGCPercent = 50
 
 // tuneGC applies serveGCPercent unless GOGC is set; it runs once the
 // indexes are loaded, so that loading is not slowed by extra collections.
+// It first hands what loading left behind (rows read from the store, the
+// snapshot structs before encoding) back to the operating system.
 func tuneGC() {
+	debug.FreeOSMemory()
 	if v, ok := os.LookupEnv("GOGC"); ok {
 		slog.Info("garbage collector target from the environment", "GOGC", v)
 		return

@@ -275,6 +275,9 @@ func (e *Engine) build(ctx context.Context, seq int64) error {
 		sh.mu.Lock()
 		sh.t.store(id, s, p, seq)
 		sh.mu.Unlock()
+		if s != nil {
+			delete(rich, id) // encoded now: let the collector have the structs
+		}
 	}
 	for _, id := range stale {
 		s, err := e.st.SnapshotByID(ctx, id)
