@@ -46,6 +46,7 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	dur := fs.Duration("duration", 10*time.Minute, "soak duration")
 	window := fs.Duration("window", 30*time.Second, "reporting window")
 	importRows := fs.Int("import-rows", 200, "penalty records imported per second alongside (one API batch a second)")
+	importNew := fs.Float64("import-new", 0.1, "share of the imported records that are about subjects not yet in the store (the others go to existing organisations)")
 	conns := fs.Int("connections", 64, "client connections for the fixed-rate checks")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -71,6 +72,10 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	var codes []string
 	if err == nil {
 		codes, err = e.store.SampleCodes(ctx, 200000)
+	}
+	var orgs [][2]string
+	if err == nil {
+		orgs, err = e.store.SampleOrganisations(ctx, 100000)
 	}
 	var logged0 int64
 	if err == nil {
@@ -108,7 +113,7 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	impDone := make(chan struct{})
 	go func() {
 		defer close(impDone)
-		soakImports(impCtx, srv.addr, importTok, *importRows, &imported, &importErrs)
+		soakImports(impCtx, srv.addr, importTok, *importRows, orgs, *importNew, &imported, &importErrs)
 	}()
 	var wrkDone int64 // checks of the maximum-rate run: logged too
 	ld := newSoakLoad(srv.addr, checkTok, scenario, *conns)
@@ -128,7 +133,7 @@ func benchSoak(ctx context.Context, args []string, out, errOut io.Writer) error 
 	defer cancel()
 	var wg sync.WaitGroup
 
-	fmt.Fprintf(out, "浸泡 %s：核查 %d 次/秒（%d 连接，开环），导入 %d 行/秒\n", *dur, *rate, *conns, *importRows)
+	fmt.Fprintf(out, "浸泡 %s：核查 %d 次/秒（%d 连接，开环），导入 %d 行/秒（其中 %.0f%% 为库中尚无的主体）\n", *dur, *rate, *conns, *importRows, *importNew*100)
 	fmt.Fprintln(out, "窗口\t完成\tp50(ms)\tp99(ms)\tmax(ms)\t错误\t未能发出\t导入行\tRSS(MB)\tCPU(%)")
 	jobs := make(chan soakJob, max(*rate*2, 1024)) // two seconds of backlog
 	for i := 0; i < *conns; i++ {
@@ -497,7 +502,10 @@ func (l *soakLoad) take() soakWindow {
 }
 
 // soakImports posts one batch of penalty records a second.
-func soakImports(ctx context.Context, addr, token string, rows int, imported, importErrs *atomic.Int64) {
+// soakImports posts one batch of rows penalty records a second until ctx
+// ends; a share newShare of them is about new organisations, the others
+// about organisations drawn from orgs (code, name).
+func soakImports(ctx context.Context, addr, token string, rows int, orgs [][2]string, newShare float64, imported, importErrs *atomic.Int64) {
 	if rows <= 0 {
 		return
 	}
@@ -514,7 +522,12 @@ func soakImports(ctx context.Context, addr, token string, rows int, imported, im
 		}
 		batch := make([]map[string]string, rows)
 		for i := range batch {
-			batch[i] = soakPenalty(run, n, i, subject.GenerateUSCC(r, "350102", '9', '1'))
+			if len(orgs) == 0 || r.Float64() < newShare {
+				batch[i] = soakPenalty(run, n, i, subject.GenerateUSCC(r, "350102", '9', '1'), fmt.Sprintf("浸泡测试%d-%d有限公司", n, i))
+			} else {
+				o := orgs[r.IntN(len(orgs))]
+				batch[i] = soakPenalty(run, n, i, o[0], o[1])
+			}
 		}
 		body, _ := json.Marshal(map[string]any{"type": "penalty", "rows": batch})
 		req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+addr+"/api/v1/records", bytes.NewReader(body))
@@ -541,9 +554,9 @@ func soakImports(ctx context.Context, addr, token string, rows int, imported, im
 // they are published inside their publicity window.
 var soakDecision = time.Now().AddDate(0, 0, -30).Format("2006-01-02")
 
-func soakPenalty(run int64, batch, i int, code string) map[string]string {
+func soakPenalty(run int64, batch, i int, code, name string) map[string]string {
 	return map[string]string{
-		"CF_XDR_MC": fmt.Sprintf("浸泡测试%d-%d有限公司", batch, i), "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": code,
+		"CF_XDR_MC": name, "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": code,
 		"CF_WSH": fmt.Sprintf("榕市监罚〔2026〕S%d-%d-%d号", run, batch, i), "CF_WFXW": "销售超过保质期的食品", "CF_SY": "当事人销售超过保质期的食品",
 		"CF_YJ": "《中华人民共和国食品安全法》第一百二十四条", "CF_CFLB": "警告;罚款", "CF_NR": "警告，并处罚款5000元", "CF_NR_FK": "0.5",
 		"CF_JDRQ": soakDecision, "CF_YXQ": "2099-12-31", "CF_CFJG": "市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X",
