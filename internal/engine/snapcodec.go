@@ -13,33 +13,16 @@ import (
 )
 
 // The snapshots of subjects with something the check acts on (entries,
-// bindings, negative records) are kept encoded: one pointer-free byte slice
-// per subject instead of a tree of structs and strings. The garbage
-// collector does not scan the bytes, so a collection no longer has to mark
-// hundreds of megabytes of snapshot objects (docs/architecture.md, check
-// index). A check decodes the snapshot it needs; the decoded strings point
+// bindings, negative records) are kept encoded in each shard's byte arena
+// instead of as a tree of structs and strings. The garbage collector does
+// not scan the bytes, so a collection no longer has to mark hundreds of
+// megabytes of snapshot objects (docs/architecture.md, check index). A check decodes the snapshot it needs; the decoded strings point
 // into the encoded bytes, which are never modified.
 //
 // Format: integers as (zig-zag) varints, strings and slices length-prefixed
 // (slices with length+1, 0 meaning nil), times as a location index
 // (0 zero time, 1 UTC, 2 Local, 3+ an interned location) followed by the
 // Unix seconds and nanoseconds.
-
-// encodeSnapshot returns the encoding of s, in a slice of its own of just
-// the size needed.
-func encodeSnapshot(s *check.Snapshot) []byte {
-	buf := encBufs.Get().(*[]byte)
-	b := appendSnapshot((*buf)[:0], s)
-	out := make([]byte, len(b))
-	copy(out, b)
-	if cap(b) <= 1<<16 {
-		*buf = b
-		encBufs.Put(buf)
-	}
-	return out
-}
-
-var encBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendSnapshot appends the encoding of s to b.
 func appendSnapshot(b []byte, s *check.Snapshot) []byte {

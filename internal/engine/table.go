@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"xinyong/internal/check"
@@ -17,14 +18,21 @@ import (
 // they are kept as a pointer-free row (their current related persons, as
 // directory ids) that the garbage collector does not scan, and turned into
 // a snapshot only when checked. Subjects with something to act on keep
-// their full snapshot in rich, encoded (snapcodec.go): pointer-free too.
+// their full snapshot, encoded (snapcodec.go) into the shard's arena: the
+// map from id to position holds no pointers either, so the collector
+// neither scans it nor marks one object per listed subject.
 type table struct {
 	rows   []row // by id / shardCount
 	rels   []rel
 	roles  []string // relation roles, interned
 	roleIx map[string]uint32
-	rich   map[int64][]byte
+	rich   map[int64]span
+	arena  []byte // encoded snapshots; bytes once written are never changed
+	dead   int    // bytes of arena no longer referenced by rich
 }
+
+// span is the place of an encoded snapshot in the arena.
+type span struct{ off, n uint32 }
 
 // row is a subject in pointer-free form.
 type row struct {
@@ -36,7 +44,7 @@ type row struct {
 type rel struct{ person, role uint32 }
 
 func newTable() table {
-	return table{roleIx: map[string]uint32{}, rich: map[int64][]byte{}}
+	return table{roleIx: map[string]uint32{}, rich: map[int64]span{}}
 }
 
 func (t *table) row(id int64) row {
@@ -79,11 +87,20 @@ func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
 		return
 	}
 	r.seq = seq
+	if old, ok := t.rich[id]; ok {
+		t.dead += int(old.n)
+		delete(t.rich, id)
+	}
 	if s != nil {
 		r.relFrom, r.relLen = 0, 0
-		t.rich[id] = encodeSnapshot(s)
+		off := len(t.arena)
+		t.arena = appendSnapshot(t.arena, s)
+		if len(t.arena) > math.MaxUint32 {
+			panic("check index: shard arena over 4 GB")
+		}
+		t.rich[id] = span{uint32(off), uint32(len(t.arena) - off)}
+		t.compact()
 	} else {
-		delete(t.rich, id)
 		if !t.same(r, p) { // unchanged (a rebuild, mostly): rels does not grow
 			r.relFrom, r.relLen = uint32(len(t.rels)), uint32(len(p.persons))
 			for j, pid := range p.persons {
@@ -92,6 +109,22 @@ func (t *table) store(id int64, s *check.Snapshot, p plain, seq int64) {
 		}
 	}
 	t.setRow(id, r)
+}
+
+// compact copies the live snapshots into a new arena once more than half
+// of it (and over 1 MB) is dead. Readers still holding strings of the old
+// arena keep it alive until they are done; it is never modified.
+func (t *table) compact() {
+	if t.dead < 1<<20 || t.dead < len(t.arena)/2 {
+		return
+	}
+	a := make([]byte, 0, len(t.arena)-t.dead+len(t.arena)/8)
+	for id, sp := range t.rich {
+		off := len(a)
+		a = append(a, t.arena[sp.off:sp.off+sp.n]...)
+		t.rich[id] = span{uint32(off), sp.n}
+	}
+	t.arena, t.dead = a, 0
 }
 
 // same reports whether r's related persons are those of p.
@@ -110,8 +143,8 @@ func (t *table) same(r row, p plain) bool {
 // load returns what the shard holds of subject id: its encoded rich
 // snapshot, or its related persons (ids and roles) appended to persons.
 func (t *table) load(id int64, persons []rel) ([]byte, []rel) {
-	if b := t.rich[id]; b != nil {
-		return b, persons
+	if sp, ok := t.rich[id]; ok {
+		return t.arena[sp.off : sp.off+sp.n : sp.off+sp.n], persons
 	}
 	r := t.row(id)
 	return nil, append(persons, t.rels[r.relFrom:r.relFrom+r.relLen]...)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -45,5 +47,50 @@ func TestTableStore(t *testing.T) {
 	tb.store(300, nil, plain{persons: []int64{7}, roles: []string{"legal_rep"}}, 4)
 	if diff := cmp.Diff([]rel{{7, 0}}, rels(300), cmp.AllowUnexported(rel{})); diff != "" || len(tb.rich) != 0 {
 		t.Errorf("after the record went (-want +got):\n%s (rich %d)", diff, len(tb.rich))
+	}
+}
+
+// Replaced snapshots leave dead bytes in the arena; once they are most of it
+// the arena is compacted and every live snapshot still decodes to its
+// latest version.
+func TestTableArenaCompaction(t *testing.T) {
+	tb := newTable()
+	snap := func(id int64, v int) *check.Snapshot {
+		return &check.Snapshot{SubjectID: id, Code: "C" + strconv.FormatInt(id, 10),
+			Bad: []list.BadRecord{{Type: "penalty", DocNo: strings.Repeat("号", 50) + strconv.Itoa(v)}}}
+	}
+	const ids, rounds = 200, 60
+	compacted := false
+	for v := 1; v <= rounds; v++ {
+		for id := int64(1); id <= ids; id++ {
+			before := len(tb.arena)
+			tb.store(id*shardCount, snap(id, v), plain{}, int64(v))
+			if len(tb.arena) < before {
+				compacted = true
+			}
+		}
+	}
+	tb.store(5*shardCount, nil, plain{}, rounds+1) // no longer rich
+	if !compacted {
+		t.Fatalf("arena never compacted: %d bytes, %d dead", len(tb.arena), tb.dead)
+	}
+	if len(tb.rich) != ids-1 {
+		t.Errorf("%d rich, want %d", len(tb.rich), ids-1)
+	}
+	for id := int64(1); id <= ids; id++ {
+		enc, _ := tb.load(id*shardCount, nil)
+		if id == 5 {
+			if enc != nil {
+				t.Error("subject 5 still rich")
+			}
+			continue
+		}
+		got, err := decodeSnapshot(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(snap(id, rounds), got); diff != "" {
+			t.Fatalf("subject %d after compaction (-want +got):\n%s", id, diff)
+		}
 	}
 }
