@@ -69,7 +69,7 @@ type Store struct {
 	node   string  // lease owner name (lease.go)
 	now    func() time.Time
 	notify []func(Change) // after-commit listeners
-	tokens sync.Map       // token hash -> tokenCacheEntry (see TokenPrincipal)
+	tokens sync.Map       // token SHA-256 ([32]byte) -> tokenCacheEntry (see TokenPrincipal)
 
 	ckpt *checkpointer // SQLite only
 
