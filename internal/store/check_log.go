@@ -133,6 +133,13 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 				st64.Close()
 				return err
 			}
+			_, ok64 := st64.(driver.StmtExecContext)
+			_, ok1 := st1.(driver.StmtExecContext)
+			if !ok64 || !ok1 {
+				st64.Close()
+				st1.Close()
+				return fmt.Errorf("driver statement %T cannot execute with a context", st64)
+			}
 			*r = rawCheckLog{dc: dc, st64: st64, st1: st1, args: make([]driver.NamedValue, 64*len(checkLogCols))}
 			for i := range r.args {
 				r.args[i].Ordinal = i + 1
@@ -181,7 +188,9 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 	if err != nil {
 		return err
 	}
-	s.truncateWAL()
+	if s.Path != "" {
+		s.truncateWAL() // as InTx does
+	}
 	return nil
 }
 
@@ -191,7 +200,11 @@ func (s *Store) closeRawCheckLog() {
 	if s.D.Name != SQLite.Name {
 		return
 	}
-	conn, err := s.w.Conn(context.Background())
+	// Bounded: statements left unfinalized only keep their connection's
+	// memory until the process ends (sqlite3_close_v2).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return
 	}
