@@ -23,7 +23,11 @@ var ErrClosed = errors.New("check engine closed")
 // NewCheckID returns a unique check id: a random node prefix, the time and
 // a counter, so ids from several nodes never collide.
 func (e *Engine) NewCheckID(now time.Time) string {
-	return "CK" + e.idPre + strconv.FormatInt(now.UnixMilli(), 36) + strconv.FormatUint(e.idSeq.Add(1), 36)
+	var buf [40]byte
+	b := append(buf[:0], "CK"...)
+	b = append(b, e.idPre...)
+	b = strconv.AppendInt(b, now.UnixMilli(), 36)
+	return string(strconv.AppendUint(b, e.idSeq.Add(1), 36)) // one allocation
 }
 
 const idAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"

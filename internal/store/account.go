@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -273,15 +275,18 @@ func (s *Store) TokenExists(ctx context.Context, secret string) (bool, error) {
 // Valid tokens are cached for tokenCacheTTL on this node (revocation on
 // this node drops them at once; other nodes notice within the TTL).
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Principal, error) {
-	hash := auth.HashToken(secret)
+	// The cache is keyed by the raw SHA-256 of the token (the stored hash
+	// is its hex form): no hex encoding on the hot path.
+	key := sha256.Sum256([]byte(secret))
 	now := s.Now()
-	if v, ok := s.tokens.Load(hash); ok {
+	if v, ok := s.tokens.Load(key); ok {
 		c := v.(tokenCacheEntry)
 		if now.Before(c.until) && now.Before(c.expires) {
 			return c.p, nil
 		}
-		s.tokens.Delete(hash)
+		s.tokens.Delete(key)
 	}
+	hash := hex.EncodeToString(key[:]) // auth.HashToken(secret)
 	var p auth.Principal
 	var role string
 	var exp int64
@@ -298,7 +303,7 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Princip
 		return auth.Public, errs.Unauthenticated("auth.token_expired", "API 令牌已过期")
 	}
 	p.Role = auth.Role(role)
-	s.tokens.Store(hash, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
+	s.tokens.Store(key, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
 	return p, nil
 }
 

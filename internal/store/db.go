@@ -69,13 +69,14 @@ type Store struct {
 	node   string  // lease owner name (lease.go)
 	now    func() time.Time
 	notify []func(Change) // after-commit listeners
-	tokens sync.Map       // token hash -> tokenCacheEntry (see TokenPrincipal)
+	tokens sync.Map       // token SHA-256 ([32]byte) -> tokenCacheEntry (see TokenPrincipal)
 
 	ckpt *checkpointer // SQLite only
 
 	checkLogOnce          sync.Once // statements of LogChecks
 	checkLog64, checkLog1 *sql.Stmt
 	checkLogErr           error
+	checkLogRaw           rawCheckLog                                         // SQLite (check_log.go)
 	checkLogFlush         atomic.Pointer[func(context.Context, string) error] // see SetCheckLogFlush
 
 	stmts    readStmts    // prepared reads (stmt_cache.go)
@@ -160,6 +161,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopCheckpointer()
 	s.closeStmts()
+	s.closeRawCheckLog()
 	if s.checkLog64 != nil {
 		s.checkLog64.Close()
 	}

@@ -314,3 +314,59 @@ func TestMeasuresAPI(t *testing.T) {
 		want(t, e.Do(t, auth.RoleOperator, "PUT", "/api/v1/list-types/bad_black", `{"code":"bad_black","name":"无依据黑名单","kind":"black","domain":"market","identifying_dept":"samr","criteria":"x","exit_conditions":["y"]}`), 400, "basis")
 	})
 }
+
+// TestCheckHeaders pins the headers of the check's answers (see
+// securityHeaders in package web): the JSON-only check routes get nosniff
+// and a policy forbidding any loading and framing, every other response the
+// page headers; every response gets a request id.
+func TestCheckHeaders(t *testing.T) {
+	s := xtest.SQLiteStore(t, xtest.Options{})
+	e := newCheckEnv(t, s)
+	_, ok := e.check(t, e.org.Code, "政府采购")
+	lean := map[string]string{
+		"Content-Type":            "application/json; charset=utf-8",
+		"Cache-Control":           "no-store",
+		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		"X-Frame-Options":         "",
+		"Referrer-Policy":         "",
+	}
+	bad := e.Do(t, auth.RoleSystem, "GET", "/api/v1/check?subject=x&scenario=x", nil)
+	many := e.Do(t, auth.RoleSystem, "POST", "/api/v1/checks", map[string]any{"subjects": []string{e.org.Code}, "scenario": "政府采购"})
+	public := e.Do(t, auth.RolePublic, "GET", "/api/v1/check?subject="+e.org.Code+"&scenario=x", nil)
+	for name, c := range map[string]struct {
+		r      xtest.Response
+		status int
+		want   map[string]string
+	}{
+		"check":       {ok, 200, lean},
+		"bad input":   {bad, 400, map[string]string{"Content-Type": "application/problem+json; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": lean["Content-Security-Policy"], "X-Frame-Options": ""}},
+		"batch":       {many, 200, lean},
+		"public":      {public, 401, map[string]string{"X-Content-Type-Options": "nosniff", "Content-Security-Policy": lean["Content-Security-Policy"]}},
+		"other route": {e.Do(t, auth.RolePublic, "GET", "/api/v1/departments", nil), 200, map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}},
+	} {
+		if c.r.Status != c.status {
+			t.Errorf("%s: status %d, want %d: %s", name, c.r.Status, c.status, c.r.Body)
+		}
+		for k, v := range c.want {
+			if got := c.r.Header.Get(k); got != v {
+				t.Errorf("%s: %s = %q, want %q", name, k, got, v)
+			}
+		}
+		if c.r.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: no X-Request-Id", name)
+		}
+	}
+	if csp := e.Do(t, auth.RolePublic, "GET", "/api/v1/departments", nil).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("page policy on other routes: %q", csp)
+	}
+	if d := ok.Header.Get("X-Check-Digest"); d != fmt.Sprintf("%x", sha256.Sum256(ok.Body)) {
+		t.Errorf("X-Check-Digest %q does not match the body", d)
+	}
+	req, _ := http.NewRequest("GET", e.URL+"/api/v1/check?subject="+e.org.Code+"&scenario="+url.QueryEscape("政府采购"), nil)
+	req.Header.Set("Authorization", "Bearer "+e.Tokens[auth.RoleSystem])
+	req.Header.Set("X-Request-Id", "caller-42")
+	if r := e.Send(t, req); r.Header.Get("X-Request-Id") != "caller-42" {
+		t.Errorf("X-Request-Id not echoed: %q", r.Header.Get("X-Request-Id"))
+	}
+}

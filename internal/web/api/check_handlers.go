@@ -168,8 +168,11 @@ func (h *handlers) sendOne(ctx context.Context, w http.ResponseWriter, res *Chec
 	b, ok := appendCheckJSON(eb.b[:0], res)
 	eb.b = b
 	if !ok {
+		// A copy, so that res itself does not escape to the heap on
+		// every check for the sake of this rare path.
+		v := *res
 		eb.buf.Reset()
-		if err := eb.enc.Encode(res); err != nil {
+		if err := eb.enc.Encode(&v); err != nil {
 			return errs.Internal(err)
 		}
 		b = eb.buf.Bytes()

@@ -29,3 +29,30 @@ func TestRequestState(t *testing.T) {
 		t.Errorf("request id")
 	}
 }
+
+// TestRequestIsContext: a Request embedded elsewhere (as package web does)
+// carries its parent's values and cancellation.
+func TestRequestIsContext(t *testing.T) {
+	type key struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	var box struct {
+		n   int
+		req Request
+	}
+	box.req.Init(parent, "r-3")
+	var ctx context.Context = &box.req
+	if RequestID(ctx) != "r-3" || ctx.Value(key{}) != "v" {
+		t.Fatalf("values: %q %v", RequestID(ctx), ctx.Value(key{}))
+	}
+	op := auth.Principal{Role: auth.RoleOperator, Name: "op"}
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	if !SetPrincipal(child, op) || PrincipalOf(ctx) != op {
+		t.Fatalf("principal through a child context: %+v", PrincipalOf(ctx))
+	}
+	cancel()
+	<-child.Done()
+	if ctx.Err() == nil {
+		t.Errorf("not cancelled with its parent")
+	}
+}

@@ -29,26 +29,47 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, keyRequestID, id)
 }
 
-// reqState is the per-request state the middleware fills in with one
-// context value (one copy of the request): the id, and the principal once
-// authentication has run.
-type reqState struct {
+// Request is the per-request state the middleware keeps in the request's
+// context: the id, and the principal once authentication has run. It is a
+// context itself (its parent's, with the state as one more value), so that
+// the middleware can embed it in a larger per-request allocation and give
+// the request its state with one copy of the request and no other
+// allocation. Init it before use; never reuse one for another request.
+type Request struct {
+	context.Context
 	id   string
 	p    auth.Principal
 	hasP bool
 }
 
+// Init makes r the state of a request with id under parent.
+func (r *Request) Init(parent context.Context, id string) {
+	*r = Request{Context: parent, id: id}
+}
+
+// Value returns r itself for its key, and the parent's values otherwise.
+func (r *Request) Value(key any) any {
+	if k, ok := key.(ctxKey); ok && k == keyRequestID {
+		return r
+	}
+	return r.Context.Value(key)
+}
+
+func (r *Request) String() string { return "httpx.Request(" + r.id + ")" }
+
 // WithRequest stores the request id and room for the principal, which
 // SetPrincipal fills in later without another copy of the request.
 func WithRequest(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, keyRequestID, &reqState{id: id})
+	r := new(Request)
+	r.Init(ctx, id)
+	return r
 }
 
-// SetPrincipal records who is calling in the state WithRequest made; false
-// when ctx has none (use WithPrincipal). It must run before the handler
-// that reads it, in the same goroutine.
+// SetPrincipal records who is calling in the state WithRequest (or a
+// Request) made; false when ctx has none (use WithPrincipal). It must run
+// before the handler that reads it, in the same goroutine.
 func SetPrincipal(ctx context.Context, p auth.Principal) bool {
-	st, ok := ctx.Value(keyRequestID).(*reqState)
+	st, ok := ctx.Value(keyRequestID).(*Request)
 	if ok {
 		st.p, st.hasP = p, true
 	}
@@ -60,7 +81,7 @@ func RequestID(ctx context.Context) string {
 	switch v := ctx.Value(keyRequestID).(type) {
 	case string:
 		return v
-	case *reqState:
+	case *Request:
 		return v.id
 	}
 	return ""
@@ -76,7 +97,7 @@ func PrincipalOf(ctx context.Context) auth.Principal {
 	if p, ok := ctx.Value(keyPrincipal).(auth.Principal); ok {
 		return p
 	}
-	if st, ok := ctx.Value(keyRequestID).(*reqState); ok && st.hasP {
+	if st, ok := ctx.Value(keyRequestID).(*Request); ok && st.hasP {
 		return st.p
 	}
 	return auth.Public

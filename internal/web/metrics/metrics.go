@@ -27,11 +27,13 @@ type metric interface {
 // New returns an empty registry.
 func New() *Registry { return &Registry{items: map[string]metric{}, help: map[string]string{}} }
 
-// CounterVec counts by label values.
+// CounterVec counts by label values. Adding to a label set that exists
+// takes no lock and allocates nothing: the sets are in a map that is
+// replaced, never changed, when a new one appears.
 type CounterVec struct {
 	labels []string
-	mu     sync.RWMutex
-	vals   map[string]*atomic.Uint64
+	mu     sync.Mutex // serialises adding a label set
+	vals   atomic.Pointer[map[string]*atomic.Uint64]
 }
 
 // Counter registers (or returns) a counter family.
@@ -41,33 +43,61 @@ func (r *Registry) Counter(name, help string, labels ...string) *CounterVec {
 	if m, ok := r.items[name].(*CounterVec); ok {
 		return m
 	}
-	c := &CounterVec{labels: labels, vals: map[string]*atomic.Uint64{}}
+	c := &CounterVec{labels: labels}
+	c.vals.Store(&map[string]*atomic.Uint64{})
 	r.items[name], r.help[name] = c, help
 	return c
 }
 
 // Add increments the counter for the label values.
 func (c *CounterVec) Add(n uint64, values ...string) {
-	key := strings.Join(values, "\x00")
-	c.mu.RLock()
-	v := c.vals[key]
-	c.mu.RUnlock()
-	if v == nil {
-		c.mu.Lock()
-		if v = c.vals[key]; v == nil {
-			v = new(atomic.Uint64)
-			c.vals[key] = v
-		}
-		c.mu.Unlock()
-	}
+	var buf [128]byte
+	v := lookup(&c.vals, &c.mu, &buf, values, func() *atomic.Uint64 { return new(atomic.Uint64) })
 	v.Add(n)
 }
 
+// lookup returns the value for the label values in *m, adding one made by
+// mk under mu when there is none. The key is the values joined by NUL,
+// built in buf: a map index with string(bytes) does not allocate.
+func lookup[V any](m *atomic.Pointer[map[string]*V], mu *sync.Mutex, buf *[128]byte, values []string, mk func() *V) *V {
+	var key []byte
+	if len(values) == 1 {
+		if v := (*m.Load())[values[0]]; v != nil {
+			return v
+		}
+		key = append(buf[:0], values[0]...)
+	} else {
+		key = buf[:0]
+		for i, s := range values {
+			if i > 0 {
+				key = append(key, 0)
+			}
+			key = append(key, s...)
+		}
+		if v := (*m.Load())[string(key)]; v != nil {
+			return v
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	old := *m.Load()
+	if v := old[string(key)]; v != nil {
+		return v
+	}
+	next := make(map[string]*V, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	v := mk()
+	next[string(key)] = v
+	m.Store(&next)
+	return v
+}
+
 func (c *CounterVec) write(w io.Writer, name string) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, k := range sortedKeys(c.vals) {
-		fmt.Fprintf(w, "%s%s %d\n", name, labelStr(c.labels, k, "", ""), c.vals[k].Load())
+	vals := *c.vals.Load()
+	for _, k := range sortedKeys(vals) {
+		fmt.Fprintf(w, "%s%s %d\n", name, labelStr(c.labels, k, "", ""), vals[k].Load())
 	}
 }
 
@@ -83,17 +113,19 @@ func (r *Registry) Gauge(name, help string, fn func() float64) {
 	r.items[name], r.help[name] = GaugeFunc(fn), help
 }
 
-// HistogramVec observes durations (seconds) by label values. Observing is
-// lock-free once a label set exists, so it costs little on hot paths.
+// HistogramVec observes durations (seconds) by label values. Observing
+// takes no lock and allocates nothing once a label set exists (see
+// CounterVec), and adds to one bucket only: buckets are cumulated when
+// written.
 type HistogramVec struct {
 	labels  []string
 	buckets []float64
-	mu      sync.RWMutex
-	vals    map[string]*hist
+	mu      sync.Mutex // serialises adding a label set
+	vals    atomic.Pointer[map[string]*hist]
 }
 
 type hist struct {
-	counts  []atomic.Uint64
+	counts  []atomic.Uint64 // counts[i]: observations in (buckets[i-1], buckets[i]]
 	sumBits atomic.Uint64
 	n       atomic.Uint64
 }
@@ -105,28 +137,20 @@ func (r *Registry) Histogram(name, help string, buckets []float64, labels ...str
 	if m, ok := r.items[name].(*HistogramVec); ok {
 		return m
 	}
-	h := &HistogramVec{labels: labels, buckets: buckets, vals: map[string]*hist{}}
+	h := &HistogramVec{labels: labels, buckets: buckets}
+	h.vals.Store(&map[string]*hist{})
 	r.items[name], r.help[name] = h, help
 	return h
 }
 
 // Observe records one value.
 func (h *HistogramVec) Observe(v float64, values ...string) {
-	key := strings.Join(values, "\x00")
-	h.mu.RLock()
-	x := h.vals[key]
-	h.mu.RUnlock()
-	if x == nil {
-		h.mu.Lock()
-		if x = h.vals[key]; x == nil {
-			x = &hist{counts: make([]atomic.Uint64, len(h.buckets))}
-			h.vals[key] = x
-		}
-		h.mu.Unlock()
-	}
+	var buf [128]byte
+	x := lookup(&h.vals, &h.mu, &buf, values, func() *hist { return &hist{counts: make([]atomic.Uint64, len(h.buckets))} })
 	for i, b := range h.buckets {
 		if v <= b {
 			x.counts[i].Add(1)
+			break
 		}
 	}
 	for {
@@ -139,14 +163,18 @@ func (h *HistogramVec) Observe(v float64, values ...string) {
 }
 
 func (h *HistogramVec) write(w io.Writer, name string) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for _, k := range sortedKeys(h.vals) {
-		x := h.vals[k]
-		for i, b := range h.buckets {
-			fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", fmt.Sprint(b)), x.counts[i].Load())
-		}
+	vals := *h.vals.Load()
+	for _, k := range sortedKeys(vals) {
+		x := vals[k]
+		// Read the count first: observations completing meanwhile may
+		// then make a bucket exceed it, which is clamped, never the other
+		// way round.
 		n := x.n.Load()
+		var cum uint64
+		for i, b := range h.buckets {
+			cum += x.counts[i].Load()
+			fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", fmt.Sprint(b)), min(cum, n))
+		}
 		fmt.Fprintf(w, "%s_bucket%s %d\n", name, labelStr(h.labels, k, "le", "+Inf"), n)
 		fmt.Fprintf(w, "%s_sum%s %g\n", name, labelStr(h.labels, k, "", ""), math.Float64frombits(x.sumBits.Load()))
 		fmt.Fprintf(w, "%s_count%s %d\n", name, labelStr(h.labels, k, "", ""), n)
