@@ -65,7 +65,7 @@ func Build(t *catalog.Type, row catalog.Row, env Env) Draft {
 			d.PublicityEnd = d.ValidTo
 		}
 	}
-	d.Content, d.ContentHash = Canonical(row.Values)
+	d.Content, d.ContentHash = canonicalOf(t.SortedCodes(), row.Values)
 	return d
 }
 
@@ -125,6 +125,36 @@ func Canonical(values map[string]string) (string, string) {
 		writeJSONString(&b, k)
 		b.WriteByte(':')
 		writeJSONString(&b, values[k])
+	}
+	b.WriteByte('}')
+	s := b.String()
+	sum := sha256.Sum256([]byte(s))
+	return s, hex.EncodeToString(sum[:])
+}
+
+// canonicalOf is Canonical for values whose keys are among codes (sorted
+// ascending): the keys are taken in that order instead of being collected
+// and sorted per row. Any other key falls back to Canonical.
+func canonicalOf(codes []string, values map[string]string) (string, string) {
+	var b strings.Builder
+	b.Grow(64 * len(values))
+	b.WriteByte('{')
+	n := 0
+	for _, k := range codes {
+		v, ok := values[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		n++
+		writeJSONString(&b, k)
+		b.WriteByte(':')
+		writeJSONString(&b, v)
+	}
+	if n != len(values) {
+		return Canonical(values)
 	}
 	b.WriteByte('}')
 	s := b.String()

@@ -107,3 +107,24 @@ func TestLateness(t *testing.T) {
 		t.Error("lateness applied to a type without 双公示 deadline")
 	}
 }
+
+// Build takes the keys in the type's sorted field order instead of sorting
+// each row's: the content and hash must be Canonical's, also for keys
+// outside the type.
+func TestCanonicalOfMatchesCanonical(t *testing.T) {
+	ty, _ := catalog.Seed().Lookup("penalty")
+	codes := ty.SortedCodes()
+	for _, v := range []map[string]string{
+		{},
+		row(t, ty, penalty("警告;罚款", "2024-03-01", "")).Values,
+		row(t, ty, penalty("吊销许可证件", "2024-03-01", "2024-09-01")).Values,
+		{"CF_WSH": "罚<1>\"&\\", "CF_NR": "a\nb"},
+		{"CF_WSH": "罚1", "ZZ_OTHER": "x", "AA_OTHER": "y"},
+	} {
+		c1, h1 := canonicalOf(codes, v)
+		c2, h2 := Canonical(v)
+		if c1 != c2 || h1 != h2 {
+			t.Errorf("canonicalOf differs from Canonical:\n%s\n%s", c1, c2)
+		}
+	}
+}

@@ -26,7 +26,9 @@ type ingester struct {
 	today      string
 	legacy     map[string]subject.IDKind
 	stmts      stmtCache
-	known      map[string]knownSubject // see remember
+	// knownCode and knownHash hold the subjects this batch resolved or
+	// created, by code and by id hash (see remember).
+	knownCode, knownHash map[string]knownSubject
 	// written holds the hashes of the document numbers written by this
 	// batch when no record of its department and type was stored before it
 	// (nil otherwise): only those need a version look-up.
@@ -68,10 +70,11 @@ var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version
 
 const colIsCurrent = 6 // index of is_current in recordCols
 
-// recordFixed are the columns of recordCols that are the same for every row
-// of a batch (type, dept, catalog_version, nature, disclosure, batch_id,
-// submitted_by, received_at).
-var recordFixed = []int{2, 3, 7, 8, 10, 20, 21, 22}
+// recordInline are the columns of recordCols with few distinct values in a
+// batch, inlined on SQLite (see inline): type, dept, is_current,
+// catalog_version, nature, severity, disclosure, state, flags, batch_id,
+// submitted_by, received_at, published_at, revoked_at.
+var recordInline = inline{fixed: []int{2, 3, 6, 7, 8, 9, 10, 11, 19, 20, 21, 22, 23, 24}}
 
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.
@@ -86,6 +89,9 @@ type prepared struct {
 func (in *ingester) prepare(rows []IngestRow) *prepared {
 	pr := &prepared{first: rows[0].Line, last: rows[len(rows)-1].Line}
 	rep := &pr.part
+	// Lateness depends only on the decision date within a batch (same
+	// calendar, same day of publication): a chunk's rows share few dates.
+	lateness := map[string]int{}
 	for _, r := range rows {
 		rep.Total++
 		p := &pendingRow{line: r.Line, raw: r.Raw}
@@ -111,7 +117,12 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		p.ref = ref
 		p.draft = record.Build(in.t, vr, in.env)
 		if !in.o.Backfill {
-			p.late = record.Lateness(in.t, in.env.Calendar, p.draft.DecisionDate, in.today)
+			late, ok := lateness[p.draft.DecisionDate]
+			if !ok {
+				late = record.Lateness(in.t, in.env.Calendar, p.draft.DecisionDate, in.today)
+				lateness[p.draft.DecisionDate] = late
+			}
+			p.late = late
 		}
 		in.protectIDs(&p.draft)
 		if ref.flag != "" {
@@ -366,10 +377,10 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			plain = append(plain, r)
 		}
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordFixed...); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordInline); err != nil {
 		return err
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordFixed...); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline); err != nil {
 		return err
 	}
 	if len(supersede) > 0 {
