@@ -266,7 +266,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			// not evicted and read back mid-batch (1M rows: 256 MB of cache
 			// 64.9 s, 1 GB 36.9 s, docs/benchmarks.md); the cache shrinks
 			// back after the batch. FK checks run at commit.
-			for _, p := range []string{`PRAGMA cache_size = -1048576`, `PRAGMA defer_foreign_keys = ON`} {
+			for _, p := range []string{`PRAGMA cache_size = -2097152`, `PRAGMA defer_foreign_keys = ON`} {
 				if _, err := tx.exec(p); err != nil {
 					return err
 				}
