@@ -121,10 +121,51 @@ func TestCanonicalOfMatchesCanonical(t *testing.T) {
 		{"CF_WSH": "罚<1>\"&\\", "CF_NR": "a\nb"},
 		{"CF_WSH": "罚1", "ZZ_OTHER": "x", "AA_OTHER": "y"},
 	} {
-		c1, h1 := canonicalOf(codes, v)
+		c1, compact, h1 := canonicalOf(codes, v)
 		c2, h2 := Canonical(v)
 		if c1 != c2 || h1 != h2 {
 			t.Errorf("canonicalOf differs from Canonical:\n%s\n%s", c1, c2)
+		}
+		if want, ok := Compact(codes, v); compact != want || (compact == "") == ok {
+			t.Errorf("canonicalOf compact %q, Compact %q %v", compact, want, ok)
+		}
+	}
+}
+
+func TestCompactContentRoundTrip(t *testing.T) {
+	codes := []string{"A", "B", "C", "D", "E"}
+	get := func() ([]string, error) { return codes, nil }
+	for _, c := range []struct {
+		values map[string]string
+		want   string
+	}{
+		{map[string]string{}, `[]`},
+		{map[string]string{"A": "甲", "B": "乙", "C": "丙", "D": "丁", "E": "戊"}, `["甲","乙","丙","丁","戊"]`},
+		{map[string]string{"C": "x"}, `[0,0,"x"]`},
+		{map[string]string{"A": "a", "E": "e"}, `["a",0,0,0,"e"]`},
+		{map[string]string{"B": "0", "D": "\"<&>\\\n"}, `[0,"0",0,"\"\u003c\u0026\u003e\\\n"]`},
+	} {
+		got, ok := Compact(codes, c.values)
+		if !ok || got != c.want {
+			t.Errorf("Compact(%v) = %s, %v; want %s", c.values, got, ok, c.want)
+			continue
+		}
+		back, err := DecodeContent(got, get)
+		if err != nil || !cmp.Equal(back, c.values) {
+			t.Errorf("DecodeContent(%s) = %v, %v; want %v", got, back, err, c.values)
+		}
+	}
+	if _, ok := Compact(codes, map[string]string{"A": "a", "Z": "z"}); ok {
+		t.Error("a key outside the codes must not be stored compact")
+	}
+	// Canonical content decodes without the codes.
+	canon, _ := Canonical(map[string]string{"A": "a"})
+	if m, err := DecodeContent(canon, func() ([]string, error) { t.Fatal("codes asked for canonical content"); return nil, nil }); err != nil || m["A"] != "a" {
+		t.Errorf("canonical: %v, %v", m, err)
+	}
+	for _, bad := range []string{`["a","b","c","d","e","f"]`, `[1]`, `[true]`, `["a"`} {
+		if _, err := DecodeContent(bad, get); err == nil {
+			t.Errorf("DecodeContent(%s): no error", bad)
 		}
 	}
 }

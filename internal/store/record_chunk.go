@@ -124,7 +124,11 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 			}
 			p.late = late
 		}
-		in.protectIDs(&p.draft)
+		// Stored compact (record.Compact, in the type's field order of this
+		// catalogue version); the hash stays that of the canonical form.
+		if shown := in.protectIDs(&p.draft); shown != nil {
+			p.draft.Compact, _ = record.Compact(in.t.SortedCodes(), shown)
+		}
 		if ref.flag != "" {
 			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
 			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), ref.flag)
@@ -162,8 +166,10 @@ func (in *ingester) apply(pr *prepared) error {
 
 // protectIDs keeps identity numbers out of stored content: the content
 // shows them masked, and the content hash (idempotency) covers their keyed
-// hash instead of the clear number, so neither reveals them.
-func (in *ingester) protectIDs(d *record.Draft) {
+// hash instead of the clear number, so neither reveals them. It returns the
+// values the stored content shows when they differ from the row's (nil
+// otherwise).
+func (in *ingester) protectIDs(d *record.Draft) map[string]string {
 	var shown, hashed map[string]string
 	for i := range in.t.Fields {
 		f := &in.t.Fields[i]
@@ -176,10 +182,12 @@ func (in *ingester) protectIDs(d *record.Draft) {
 		}
 		shown[f.Code], hashed[f.Code] = in.o.Mask(v), in.o.PII.Hash("record_id_number", v)
 	}
-	if shown != nil {
-		d.Content, _ = record.Canonical(shown)
-		_, d.ContentHash = record.Canonical(hashed)
+	if shown == nil {
+		return nil
 	}
+	d.Content, _ = record.Canonical(shown)
+	_, d.ContentHash = record.Canonical(hashed)
+	return shown
 }
 
 func keepRejected(rep *BatchReport, p *pendingRow) {
@@ -335,8 +343,12 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 				in.rep.Late++
 			}
 		}
+		content := d.Content
+		if d.Compact != "" {
+			content = d.Compact
+		}
 		row := []any{id, p.ref.id, in.t.Code, in.o.Dept, doc, version, current, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(state),
-			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
+			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
 		inserts = append(inserts, row)
 		hashes = append(hashes, d.ContentHash)
 		if in.written != nil {
