@@ -377,7 +377,13 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		}
 		bulk.kinds = append(bulk.kinds, letter)
 		bulk.subjects = append(bulk.subjects, p.ref.id)
-		in.outcome(p, map[bool]string{true: "created", false: "corrected"}[version == 1], id, version, string(state))
+		if in.o.Outcomes {
+			result := "corrected"
+			if version == 1 {
+				result = "created"
+			}
+			in.outcome(p, result, id, version, string(state))
+		}
 	}
 	// Rows superseded inside this chunk carry one extra column; insert them
 	// with superseded_at, the others without.

@@ -502,20 +502,41 @@ type stmtSet interface {
 }
 
 func insertRows(set stmtSet, head string, cols []string, rows [][]any, lits inline) error {
-	var (
+	// The statements of this call by combination of inlined values (a
+	// row whose values it inlines, and which columns are literals): rows
+	// alternate between a few, and finding one here is cheaper than
+	// writing out its SQL text.
+	type variant struct {
+		row  []any
 		exec func([]any) error
-		lit  []bool // column i is a literal of exec's statement
-		prev []any  // a row whose inlined values that statement holds
+		lit  []bool
+	}
+	var (
+		seen []variant
+		cur  variant
 	)
 	args := make([]any, 0, len(cols))
 	for _, r := range rows {
-		if prev == nil || !sameInlined(prev, r, lits) {
-			var err error
-			if exec, lit, err = inlineStmt(set, head, cols, r, lits); err != nil {
-				return fmt.Errorf("prepare %s: %w", head, err)
+		if cur.row == nil || !sameInlined(cur.row, r, lits) {
+			found := false
+			for _, v := range seen {
+				if sameInlined(v.row, r, lits) {
+					cur, found = v, true
+					break
+				}
 			}
-			prev = r
+			if !found {
+				exec, lit, err := inlineStmt(set, head, cols, r, lits)
+				if err != nil {
+					return fmt.Errorf("prepare %s: %w", head, err)
+				}
+				cur = variant{r, exec, lit}
+				if len(seen) < maxInlineVariants {
+					seen = append(seen, cur)
+				}
+			}
 		}
+		exec, lit := cur.exec, cur.lit
 		args = args[:0]
 		for i, v := range r {
 			if !lit[i] {
