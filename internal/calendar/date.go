@@ -64,7 +64,13 @@ func (d Date) Valid() bool {
 
 // String formats d as YYYY-MM-DD.
 func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Y, int(d.M), d.D)
+	if d.Y < 0 || d.Y > 9999 || d.M < 1 || d.M > 12 || d.D < 0 || d.D > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Y, int(d.M), d.D)
+	}
+	// Without fmt: imports format a publicity window per row.
+	b := [10]byte{byte('0' + d.Y/1000), byte('0' + d.Y/100%10), byte('0' + d.Y/10%10), byte('0' + d.Y%10), '-',
+		byte('0' + int(d.M)/10), byte('0' + int(d.M)%10), '-', byte('0' + d.D/10), byte('0' + d.D%10)}
+	return string(b[:])
 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after o.

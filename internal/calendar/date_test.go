@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,13 @@ func TestDateScanValue(t *testing.T) {
 	}
 	if v, _ := (Date{}).Value(); v != nil {
 		t.Errorf("zero Value = %v", v)
+	}
+}
+
+func TestDateStringMatchesSprintf(t *testing.T) {
+	for _, d := range []Date{{2026, 12, 3}, {999, 1, 31}, {0, 1, 1}, {9999, 12, 31}, {10000, 1, 1}, {-1, 1, 1}, {2026, 0, 0}} {
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Y, int(d.M), d.D); got != want {
+			t.Errorf("%#v: %q, want %q", d, got, want)
+		}
 	}
 }

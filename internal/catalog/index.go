@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,7 @@ type typeIndex struct {
 	fields    []fieldIndex
 	role      [roleCount]int // first field with the role, -1 if none
 	legacy    []int          // fields with RoleSubjectCodeLegacy
+	codes     []string       // field codes, sorted, without duplicates
 }
 
 func (ix *typeIndex) matches(t *Type) bool {
@@ -112,6 +114,11 @@ func buildIndex(t *Type) *typeIndex {
 			addKey(normHeader(a), i)
 		}
 	}
+	for i := range t.Fields {
+		ix.codes = append(ix.codes, t.Fields[i].Code)
+	}
+	slices.Sort(ix.codes)
+	ix.codes = slices.Compact(ix.codes)
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		fi := &ix.fields[i]
@@ -199,4 +206,11 @@ func (t *Type) ResolveHeader(headers []string) (codes []string, unknown []string
 		codes[i] = t.Fields[j].Code
 	}
 	return codes, unknown
+}
+
+// SortedCodes returns the type's field codes in ascending order (shared:
+// the caller must not modify it). The keys of a validated row's Values are
+// among them.
+func (t *Type) SortedCodes() []string {
+	return t.index().codes
 }

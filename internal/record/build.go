@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -29,9 +30,12 @@ type Draft struct {
 	PublicityMinEnd string
 	PublicityEnd    string
 	Content         string // canonical JSON of the row's values
-	ContentHash     string
-	Flags           []string
-	Warnings        []errs.FieldError
+	// Compact is Content in the storage form of an import (see Compact),
+	// "" when the values have a key outside the type's fields.
+	Compact     string
+	ContentHash string
+	Flags       []string
+	Warnings    []errs.FieldError
 }
 
 // Build derives a draft from a validated row of type t: severity, publicity
@@ -65,7 +69,7 @@ func Build(t *catalog.Type, row catalog.Row, env Env) Draft {
 			d.PublicityEnd = d.ValidTo
 		}
 	}
-	d.Content, d.ContentHash = Canonical(row.Values)
+	d.Content, d.Compact, d.ContentHash = canonicalOf(t.SortedCodes(), row.Values)
 	return d
 }
 
@@ -132,6 +136,52 @@ func Canonical(values map[string]string) (string, string) {
 	return s, hex.EncodeToString(sum[:])
 }
 
+// canonicalOf is Canonical for values whose keys are among codes (sorted
+// ascending): the keys are taken in that order instead of being collected
+// and sorted per row. It also returns the Compact form over codes. Any
+// other key falls back to Canonical (and no compact form).
+func canonicalOf(codes []string, values map[string]string) (canonical, compact, hash string) {
+	var b, c strings.Builder
+	b.Grow(64 * len(values))
+	c.Grow(48 * len(values))
+	b.WriteByte('{')
+	c.WriteByte('[')
+	n, absent := 0, 0
+	for _, k := range codes {
+		if n == len(values) {
+			break
+		}
+		v, ok := values[k]
+		if !ok {
+			absent++
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		if c.Len() > 1 {
+			c.WriteByte(',')
+		}
+		for ; absent > 0; absent-- {
+			c.WriteString("0,")
+		}
+		n++
+		writeJSONString(&b, k)
+		b.WriteByte(':')
+		writeJSONString(&b, v)
+		writeJSONString(&c, v)
+	}
+	if n != len(values) {
+		canonical, hash = Canonical(values)
+		return canonical, "", hash
+	}
+	b.WriteByte('}')
+	c.WriteByte(']')
+	canonical = b.String()
+	sum := sha256.Sum256([]byte(canonical))
+	return canonical, c.String(), hex.EncodeToString(sum[:])
+}
+
 // jsonSpecial marks the bytes json.Marshal escapes (control characters,
 // quote, backslash and the HTML characters).
 var jsonSpecial = func() (t [256]bool) {
@@ -162,13 +212,90 @@ func writeJSONString(b *strings.Builder, s string) {
 	b.Write(q)
 }
 
-// ParseContent decodes stored content.
+// ParseContent decodes stored content in the canonical form (a JSON object
+// by field code). Content that may be compact is decoded by DecodeContent.
 func ParseContent(s string) map[string]string {
 	m := map[string]string{}
 	if s != "" {
 		_ = json.Unmarshal([]byte(s), &m)
 	}
 	return m
+}
+
+// Compact is the storage form of an imported row's content: a JSON array
+// of the values in the order of codes (the SortedCodes of the record's type
+// in the record's catalogue version), 0 for an absent field, trailing
+// absent fields left out. It drops the field codes that make up about a
+// quarter of the canonical JSON. ok is false when values holds a key
+// outside codes: such content is stored canonical. The content hash is
+// always that of the canonical form.
+func Compact(codes []string, values map[string]string) (content string, ok bool) {
+	var b strings.Builder
+	b.Grow(48 * len(values))
+	b.WriteByte('[')
+	n, absent := 0, 0
+	for _, k := range codes {
+		if n == len(values) {
+			break
+		}
+		v, present := values[k]
+		if !present {
+			absent++
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		for ; absent > 0; absent-- {
+			b.WriteString("0,")
+		}
+		writeJSONString(&b, v)
+		n++
+	}
+	if n != len(values) {
+		return "", false
+	}
+	b.WriteByte(']')
+	return b.String(), true
+}
+
+// IsCompact reports whether stored content is in the Compact form.
+func IsCompact(s string) bool {
+	return strings.HasPrefix(s, "[")
+}
+
+// DecodeContent decodes stored content, canonical or Compact; codes gives
+// the field codes of the record's type in its catalogue version and is
+// called only for compact content.
+func DecodeContent(s string, codes func() ([]string, error)) (map[string]string, error) {
+	if !IsCompact(s) {
+		return ParseContent(s), nil
+	}
+	cs, err := codes()
+	if err != nil {
+		return nil, err
+	}
+	var vals []any
+	if err := json.Unmarshal([]byte(s), &vals); err != nil {
+		return nil, fmt.Errorf("compact content: %w", err)
+	}
+	if len(vals) > len(cs) {
+		return nil, fmt.Errorf("compact content: %d values for %d fields", len(vals), len(cs))
+	}
+	m := make(map[string]string, len(vals))
+	for i, v := range vals {
+		switch x := v.(type) {
+		case string:
+			m[cs[i]] = x
+		case float64:
+			if x != 0 {
+				return nil, fmt.Errorf("compact content: value %d is %v", i, x)
+			}
+		default:
+			return nil, fmt.Errorf("compact content: value %d is %T", i, v)
+		}
+	}
+	return m, nil
 }
 
 // Lateness returns the working days a 双公示 record published on the civil

@@ -107,3 +107,65 @@ func TestLateness(t *testing.T) {
 		t.Error("lateness applied to a type without 双公示 deadline")
 	}
 }
+
+// Build takes the keys in the type's sorted field order instead of sorting
+// each row's: the content and hash must be Canonical's, also for keys
+// outside the type.
+func TestCanonicalOfMatchesCanonical(t *testing.T) {
+	ty, _ := catalog.Seed().Lookup("penalty")
+	codes := ty.SortedCodes()
+	for _, v := range []map[string]string{
+		{},
+		row(t, ty, penalty("警告;罚款", "2024-03-01", "")).Values,
+		row(t, ty, penalty("吊销许可证件", "2024-03-01", "2024-09-01")).Values,
+		{"CF_WSH": "罚<1>\"&\\", "CF_NR": "a\nb"},
+		{"CF_WSH": "罚1", "ZZ_OTHER": "x", "AA_OTHER": "y"},
+	} {
+		c1, compact, h1 := canonicalOf(codes, v)
+		c2, h2 := Canonical(v)
+		if c1 != c2 || h1 != h2 {
+			t.Errorf("canonicalOf differs from Canonical:\n%s\n%s", c1, c2)
+		}
+		if want, ok := Compact(codes, v); compact != want || (compact == "") == ok {
+			t.Errorf("canonicalOf compact %q, Compact %q %v", compact, want, ok)
+		}
+	}
+}
+
+func TestCompactContentRoundTrip(t *testing.T) {
+	codes := []string{"A", "B", "C", "D", "E"}
+	get := func() ([]string, error) { return codes, nil }
+	for _, c := range []struct {
+		values map[string]string
+		want   string
+	}{
+		{map[string]string{}, `[]`},
+		{map[string]string{"A": "甲", "B": "乙", "C": "丙", "D": "丁", "E": "戊"}, `["甲","乙","丙","丁","戊"]`},
+		{map[string]string{"C": "x"}, `[0,0,"x"]`},
+		{map[string]string{"A": "a", "E": "e"}, `["a",0,0,0,"e"]`},
+		{map[string]string{"B": "0", "D": "\"<&>\\\n"}, `[0,"0",0,"\"\u003c\u0026\u003e\\\n"]`},
+	} {
+		got, ok := Compact(codes, c.values)
+		if !ok || got != c.want {
+			t.Errorf("Compact(%v) = %s, %v; want %s", c.values, got, ok, c.want)
+			continue
+		}
+		back, err := DecodeContent(got, get)
+		if err != nil || !cmp.Equal(back, c.values) {
+			t.Errorf("DecodeContent(%s) = %v, %v; want %v", got, back, err, c.values)
+		}
+	}
+	if _, ok := Compact(codes, map[string]string{"A": "a", "Z": "z"}); ok {
+		t.Error("a key outside the codes must not be stored compact")
+	}
+	// Canonical content decodes without the codes.
+	canon, _ := Canonical(map[string]string{"A": "a"})
+	if m, err := DecodeContent(canon, func() ([]string, error) { t.Fatal("codes asked for canonical content"); return nil, nil }); err != nil || m["A"] != "a" {
+		t.Errorf("canonical: %v, %v", m, err)
+	}
+	for _, bad := range []string{`["a","b","c","d","e","f"]`, `[1]`, `[true]`, `["a"`} {
+		if _, err := DecodeContent(bad, get); err == nil {
+			t.Errorf("DecodeContent(%s): no error", bad)
+		}
+	}
+}

@@ -22,6 +22,9 @@ const recordSelect = `SELECT r.id, r.subject_id, s.code, s.name, s.type, r.type,
 type scannedRecord struct {
 	record.Record
 	SubjectType string
+	// compact is the stored content when in the compact form of an import
+	// (record.Compact): Content is then nil until decodeContent.
+	compact string
 }
 
 func scanRecord(sc interface{ Scan(...any) error }) (scannedRecord, error) {
@@ -38,10 +41,45 @@ func scanRecord(sc interface{ Scan(...any) error }) (scannedRecord, error) {
 	}
 	r.Nature, r.Severity, r.Disclosure, r.State = catalog.Nature(nature), catalog.Severity(sev), catalog.Disclosure(disc), record.State(state)
 	r.StateLabel = r.State.Label()
-	r.Content, r.Flags = record.ParseContent(content), record.SplitFlags(flags)
+	r.Flags = record.SplitFlags(flags)
+	if record.IsCompact(content) {
+		r.compact = content
+	} else {
+		r.Content = record.ParseContent(content)
+	}
 	r.ReceivedAt, r.PublishedAt, r.RevokedAt = fromMicros(received), fromNullMicros(published), fromNullMicros(revoked)
 	r.SupersededAt, r.ReviewedAt = fromNullMicros(superseded), fromNullMicros(reviewed)
 	return r, nil
+}
+
+// decodeContent decodes a scanned record's compact content, if any.
+func (s *Store) decodeContent(ctx context.Context, r *scannedRecord) error {
+	if r.compact == "" {
+		return nil
+	}
+	m, err := s.recordContent(ctx, r.Type, r.CatalogVersion, r.compact)
+	if err != nil {
+		return fmt.Errorf("record %d: %w", r.ID, err)
+	}
+	r.Content, r.compact = m, ""
+	return nil
+}
+
+// recordContent decodes a record's stored content, canonical or compact
+// (record.Compact), with the field codes of its type in its catalogue
+// version (immutable, cached by CatalogVersion).
+func (s *Store) recordContent(ctx context.Context, typ string, catVersion int, raw string) (map[string]string, error) {
+	return record.DecodeContent(raw, func() ([]string, error) {
+		cat, err := s.CatalogVersion(ctx, catVersion)
+		if err != nil {
+			return nil, err
+		}
+		t, ok := cat.Lookup(typ)
+		if !ok {
+			return nil, fmt.Errorf("type %s not in catalogue version %d", typ, catVersion)
+		}
+		return t.SortedCodes(), nil
+	})
 }
 
 func (s *Store) records(ctx context.Context, q string, args ...any) ([]record.Record, error) {
@@ -50,15 +88,26 @@ func (s *Store) records(ctx context.Context, q string, args ...any) ([]record.Re
 		return nil, fmt.Errorf("records: %w", err)
 	}
 	defer rows.Close()
-	out := []record.Record{}
+	var scanned []scannedRecord
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r.Record)
+		scanned = append(scanned, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	out := make([]record.Record, 0, len(scanned))
+	for i := range scanned {
+		if err := s.decodeContent(ctx, &scanned[i]); err != nil {
+			return nil, err
+		}
+		out = append(out, scanned[i].Record)
+	}
+	return out, nil
 }
 
 // Record returns one record version by id.
@@ -66,6 +115,8 @@ func (s *Store) Record(ctx context.Context, id int64) (record.Record, error) {
 	r, err := scanRecord(s.queryRow(ctx, recordSelect+` WHERE r.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r.Record, errs.NotFound("record.not_found", "未找到该信用记录："+strconv.FormatInt(id, 10))
+	} else if err == nil {
+		err = s.decodeContent(ctx, &r)
 	}
 	return r.Record, err
 }
@@ -131,6 +182,9 @@ func (s *Store) RevokeRecord(ctx context.Context, id int64, dept, reason, actor 
 		} else if err != nil {
 			return err
 		}
+		if err := tx.s.decodeContent(tx.ctx, &r); err != nil {
+			return err
+		}
 		if dept != "" && r.Dept != dept {
 			return errs.Forbidden("record.other_dept", "只能撤销本部门报送的信用记录")
 		}
@@ -171,6 +225,9 @@ func (s *Store) ReviewRecord(ctx context.Context, id int64, dept, action, note, 
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFound("record.not_found", "未找到该信用记录："+strconv.FormatInt(id, 10))
 		} else if err != nil {
+			return err
+		}
+		if err := tx.s.decodeContent(tx.ctx, &r); err != nil {
 			return err
 		}
 		if dept != "" && r.Dept != dept {

@@ -26,7 +26,9 @@ type ingester struct {
 	today      string
 	legacy     map[string]subject.IDKind
 	stmts      stmtCache
-	known      map[string]knownSubject // see remember
+	// knownCode and knownHash hold the subjects this batch resolved or
+	// created, by code and by id hash (see remember).
+	knownCode, knownHash map[string]knownSubject
 	// written holds the hashes of the document numbers written by this
 	// batch when no record of its department and type was stored before it
 	// (nil otherwise): only those need a version look-up.
@@ -68,10 +70,11 @@ var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version
 
 const colIsCurrent = 6 // index of is_current in recordCols
 
-// recordFixed are the columns of recordCols that are the same for every row
-// of a batch (type, dept, catalog_version, nature, disclosure, batch_id,
-// submitted_by, received_at).
-var recordFixed = []int{2, 3, 7, 8, 10, 20, 21, 22}
+// recordInline are the columns of recordCols with few distinct values in a
+// batch, inlined on SQLite (see inline): type, dept, is_current,
+// catalog_version, nature, severity, disclosure, state, flags, batch_id,
+// submitted_by, received_at, published_at, revoked_at.
+var recordInline = inline{fixed: []int{2, 3, 6, 7, 8, 9, 10, 11, 19, 20, 21, 22, 23, 24}}
 
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.
@@ -86,6 +89,9 @@ type prepared struct {
 func (in *ingester) prepare(rows []IngestRow) *prepared {
 	pr := &prepared{first: rows[0].Line, last: rows[len(rows)-1].Line}
 	rep := &pr.part
+	// Lateness depends only on the decision date within a batch (same
+	// calendar, same day of publication): a chunk's rows share few dates.
+	lateness := map[string]int{}
 	for _, r := range rows {
 		rep.Total++
 		p := &pendingRow{line: r.Line, raw: r.Raw}
@@ -111,9 +117,18 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		p.ref = ref
 		p.draft = record.Build(in.t, vr, in.env)
 		if !in.o.Backfill {
-			p.late = record.Lateness(in.t, in.env.Calendar, p.draft.DecisionDate, in.today)
+			late, ok := lateness[p.draft.DecisionDate]
+			if !ok {
+				late = record.Lateness(in.t, in.env.Calendar, p.draft.DecisionDate, in.today)
+				lateness[p.draft.DecisionDate] = late
+			}
+			p.late = late
 		}
-		in.protectIDs(&p.draft)
+		// Stored compact (record.Compact, in the type's field order of this
+		// catalogue version); the hash stays that of the canonical form.
+		if shown := in.protectIDs(&p.draft); shown != nil {
+			p.draft.Compact, _ = record.Compact(in.t.SortedCodes(), shown)
+		}
 		if ref.flag != "" {
 			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
 			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), ref.flag)
@@ -151,8 +166,10 @@ func (in *ingester) apply(pr *prepared) error {
 
 // protectIDs keeps identity numbers out of stored content: the content
 // shows them masked, and the content hash (idempotency) covers their keyed
-// hash instead of the clear number, so neither reveals them.
-func (in *ingester) protectIDs(d *record.Draft) {
+// hash instead of the clear number, so neither reveals them. It returns the
+// values the stored content shows when they differ from the row's (nil
+// otherwise).
+func (in *ingester) protectIDs(d *record.Draft) map[string]string {
 	var shown, hashed map[string]string
 	for i := range in.t.Fields {
 		f := &in.t.Fields[i]
@@ -165,10 +182,12 @@ func (in *ingester) protectIDs(d *record.Draft) {
 		}
 		shown[f.Code], hashed[f.Code] = in.o.Mask(v), in.o.PII.Hash("record_id_number", v)
 	}
-	if shown != nil {
-		d.Content, _ = record.Canonical(shown)
-		_, d.ContentHash = record.Canonical(hashed)
+	if shown == nil {
+		return nil
 	}
+	d.Content, _ = record.Canonical(shown)
+	_, d.ContentHash = record.Canonical(hashed)
+	return shown
 }
 
 func keepRejected(rep *BatchReport, p *pendingRow) {
@@ -324,8 +343,12 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 				in.rep.Late++
 			}
 		}
+		content := d.Content
+		if d.Compact != "" {
+			content = d.Compact
+		}
 		row := []any{id, p.ref.id, in.t.Code, in.o.Dept, doc, version, current, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(state),
-			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, d.Content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
+			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
 		inserts = append(inserts, row)
 		hashes = append(hashes, d.ContentHash)
 		if in.written != nil {
@@ -354,7 +377,13 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		}
 		bulk.kinds = append(bulk.kinds, letter)
 		bulk.subjects = append(bulk.subjects, p.ref.id)
-		in.outcome(p, map[bool]string{true: "created", false: "corrected"}[version == 1], id, version, string(state))
+		if in.o.Outcomes {
+			result := "corrected"
+			if version == 1 {
+				result = "created"
+			}
+			in.outcome(p, result, id, version, string(state))
+		}
 	}
 	// Rows superseded inside this chunk carry one extra column; insert them
 	// with superseded_at, the others without.
@@ -366,10 +395,10 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			plain = append(plain, r)
 		}
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordFixed...); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordInline); err != nil {
 		return err
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordFixed...); err != nil {
+	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline); err != nil {
 		return err
 	}
 	if len(supersede) > 0 {

@@ -62,15 +62,27 @@ func (s *Store) PublicListing(ctx context.Context, f PublicFilter) ([]ListedReco
 		return nil, err
 	}
 	defer rows.Close()
-	out := []ListedRecord{}
+	var scanned []scannedRecord
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
 			return nil, err
 		}
+		scanned = append(scanned, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	out := make([]ListedRecord, 0, len(scanned))
+	for i := range scanned {
+		r := &scanned[i]
+		if err := s.decodeContent(ctx, r); err != nil {
+			return nil, err
+		}
 		out = append(out, ListedRecord{Record: r.Record, SubjectType: subject.Type(r.SubjectType)})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SampleOrganisations returns up to limit organisations (code, name) in id

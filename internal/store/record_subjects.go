@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -133,22 +134,22 @@ func (in *ingester) fieldOf(role catalog.Role) string {
 // identifier kind and creates the missing ones in bulk.
 func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	var codes, hashes, legacyVals []any
-	byCode := map[string][2]any{}
-	byHash := map[string][2]any{}
+	byCode := map[string]knownSubject{}
+	byHash := map[string]knownSubject{}
 	for _, p := range rows {
 		// Subjects this batch already resolved or created need no query:
 		// the batch holds the write lock, and subjects are never deleted
 		// nor re-coded by another transaction meanwhile.
 		switch {
 		case p.ref.hash != "":
-			if hit, ok := in.known["h"+p.ref.hash]; ok {
-				byHash[p.ref.hash] = [2]any{hit.id, hit.code}
+			if hit, ok := in.knownHash[p.ref.hash]; ok {
+				byHash[p.ref.hash] = hit
 			} else {
 				hashes = append(hashes, p.ref.hash)
 			}
 		case p.ref.code != "":
-			if hit, ok := in.known["c"+p.ref.code]; ok {
-				byCode[p.ref.code] = [2]any{hit.id, hit.code}
+			if hit, ok := in.knownCode[p.ref.code]; ok {
+				byCode[p.ref.code] = hit
 			} else {
 				codes = append(codes, p.ref.code)
 			}
@@ -163,7 +164,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	if err := in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, byHash); err != nil {
 		return err
 	}
-	byLegacy := map[string][2]any{} // kind|value → id, code
+	byLegacy := map[string]knownSubject{} // kind|value → id, code
 	if len(legacyVals) > 0 {
 		clause, arg := in.tx.inList(legacyVals)
 		rs, err := in.tx.query(`SELECT l.kind, l.value, s.id, s.code FROM subject_legacy_ids l JOIN subjects s ON s.id = l.subject_id WHERE l.value `+clause, arg)
@@ -177,7 +178,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 				rs.Close()
 				return err
 			}
-			byLegacy[k+"|"+v] = [2]any{id, code}
+			byLegacy[k+"|"+v] = knownSubject{id, code}
 		}
 		rs.Close()
 	}
@@ -190,7 +191,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 	var waiting []pend
 	for _, p := range rows {
 		ref := &p.ref
-		var hit [2]any
+		var hit knownSubject
 		found := false
 		switch {
 		case ref.hash != "":
@@ -210,7 +211,7 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 			}
 		}
 		if found {
-			ref.id, ref.pubCode, ref.resolved = hit[0].(int64), hit[1].(string), true
+			ref.id, ref.pubCode, ref.resolved = hit.id, hit.code, true
 			in.remember(ref)
 			continue
 		}
@@ -232,10 +233,10 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 		for _, l := range sub.LegacyIDs {
 			k := string(l.Kind) + "|" + l.Value
 			if other, taken := byLegacy[k]; taken {
-				in.rep.warn(p.line, "subject.legacy_ids", fmt.Sprintf("%s %s 已对应主体 %s，未关联到本主体", l.Kind.Label(), l.Value, other[1]))
+				in.rep.warn(p.line, "subject.legacy_ids", fmt.Sprintf("%s %s 已对应主体 %s，未关联到本主体", l.Kind.Label(), l.Value, other.code))
 				continue
 			}
-			byLegacy[k] = [2]any{int64(0), sub.Code}
+			byLegacy[k] = knownSubject{0, sub.Code}
 			kept = append(kept, l)
 		}
 		sub.LegacyIDs = kept
@@ -264,18 +265,18 @@ type knownSubject struct {
 
 // remember keeps a resolved reference for the batch's later chunks.
 func (in *ingester) remember(ref *subjectRef) {
-	if in.known == nil {
-		in.known = map[string]knownSubject{}
+	if in.knownCode == nil {
+		in.knownCode, in.knownHash = map[string]knownSubject{}, map[string]knownSubject{}
 	}
 	switch {
 	case ref.hash != "":
-		in.known["h"+ref.hash] = knownSubject{ref.id, ref.pubCode}
+		in.knownHash[ref.hash] = knownSubject{ref.id, ref.pubCode}
 	case ref.code != "":
-		in.known["c"+ref.code] = knownSubject{ref.id, ref.pubCode}
+		in.knownCode[ref.code] = knownSubject{ref.id, ref.pubCode}
 	}
 }
 
-func (in *ingester) lookup(q string, keys []any, out map[string][2]any) error {
+func (in *ingester) lookup(q string, keys []any, out map[string]knownSubject) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -291,7 +292,7 @@ func (in *ingester) lookup(q string, keys []any, out map[string][2]any) error {
 		if err := rs.Scan(&k, &id, &code); err != nil {
 			return err
 		}
-		out[k] = [2]any{id, code}
+		out[k] = knownSubject{id, code}
 	}
 	return rs.Err()
 }
@@ -347,10 +348,10 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 		}
 		codes[i], bulk.subjects[i] = s.Code, s.ID
 	}
-	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, 2, 15, 16, 17, 18); err != nil {
+	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, subjectInline); err != nil {
 		return err
 	}
-	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, 3); err != nil {
+	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}}); err != nil {
 		return err
 	}
 	if err := tx.Audit(audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, first+int64(len(subs))-1),
@@ -359,6 +360,11 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 	}
 	return tx.emitBulk(bulk)
 }
+
+// subjectInline: the new subjects of an import share their type, status,
+// version and times and mostly their flag, identifier kind, registration
+// date and address; an organisation has no id_* columns, a person no uscc.
+var subjectInline = inline{fixed: []int{2, 4, 5, 13, 14, 15, 16, 17, 18}, nulls: []int{3, 6, 7, 8}}
 
 // copyRows loads rows with COPY (PostgreSQL, in a connection transaction):
 // one round trip and no statement to parse or plan.
@@ -390,20 +396,31 @@ func (c stmtCache) close() {
 	}
 }
 
+// inline names the columns of a bulk insert that SQLite may take as literals
+// written into the statement instead of bound per row (binding a text costs
+// a C allocation and a copy, and binding even a NULL costs a call): fixed
+// columns hold few distinct values (the batch id, a state, a severity …),
+// nulls columns are inlined only when NULL (a person's id hash is NULL for
+// every organisation). Rows are inserted with one prepared statement per
+// combination of inlined values.
+type inline struct {
+	fixed, nulls []int
+}
+
+// maxInlineVariants bounds the statements one table gets per batch; rows of
+// further combinations are inserted with every column bound.
+const maxInlineVariants = 32
+
 // bulkPrepared is bulkInsert with statements prepared once per shape.
-// fixed lists columns whose value is the same in (nearly) every row, such as
-// the batch id: on SQLite they are written into the statement as literals
-// instead of being bound per row (binding a text costs a C allocation and a
-// copy); a row that differs in one of them is inserted with all columns bound.
-func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any, fixed ...int) error {
+func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any, lits inline) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if tx.conn != nil {
+	if tx.conn != nil && tx.s.D.Name == "postgres" {
 		return tx.copyRows(table, cols, rows)
 	}
 	if tx.s.D.Name == "sqlite" {
-		return tx.insertEach(c, table, cols, rows, fixed)
+		return tx.insertEach(c, table, cols, rows, lits)
 	}
 	per := min(30000/len(cols), 500)
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
@@ -446,15 +463,10 @@ func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]an
 // a multi-row INSERT a statement journal of every page it touches (≈ 40 %
 // more work measured); a prepared single-row INSERT has none and the call
 // costs little in-process. OR ROLLBACK: any failure aborts the whole batch
-// anyway.
-func (tx *Tx) insertEach(c stmtCache, table string, cols []string, rows [][]any, fixed []int) error {
-	first := rows[0]
-	lits := make([]string, len(cols)) // "" = bound
-	for _, i := range fixed {
-		if l, ok := sqlLiteral(first[i]); ok {
-			lits[i] = l
-		}
-	}
+// anyway. In a connection transaction (an import) the statements are the
+// driver's own, run without database/sql (its per-call locking and argument
+// conversion cost ≈ 0.5 µs of a ≈ 7 µs row, measured).
+func (tx *Tx) insertEach(c stmtCache, table string, cols []string, rows [][]any, lits inline) error {
 	// The statements run without the caller's cancellation: with a
 	// cancellable context the SQLite driver starts a watcher goroutine and a
 	// progress handler per call, which costs more than a one-row INSERT.
@@ -463,66 +475,207 @@ func (tx *Tx) insertEach(c stmtCache, table string, cols []string, rows [][]any,
 		return err
 	}
 	ctx := context.WithoutCancel(tx.ctx)
-	prepare := func(lits []string) (*sql.Stmt, error) {
+	head := "INSERT OR ROLLBACK INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ("
+	if tx.conn == nil {
+		return insertRows(sqlStmts{tx, c, ctx}, head, cols, rows, lits)
+	}
+	return tx.conn.Raw(func(dc any) error {
+		pc, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("insert into %s: driver connection cannot prepare", table)
+		}
+		if tx.raw == nil {
+			tx.raw = map[string]driver.StmtExecContext{}
+		}
+		return insertRows(&driverStmts{ctx: ctx, conn: pc, stmts: tx.raw}, head, cols, rows, lits)
+	})
+}
+
+// stmtSet prepares and caches the statements of insertRows.
+type stmtSet interface {
+	// stmt returns the statement of this text, prepared if need be.
+	stmt(query string) (func(args []any) error, error)
+	// has reports whether a statement of this text is prepared.
+	has(query string) bool
+	// count returns how many prepared statements start with prefix.
+	count(prefix string) int
+}
+
+func insertRows(set stmtSet, head string, cols []string, rows [][]any, lits inline) error {
+	// The statements of this call by combination of inlined values (a
+	// row whose values it inlines, and which columns are literals): rows
+	// alternate between a few, and finding one here is cheaper than
+	// writing out its SQL text.
+	type variant struct {
+		row  []any
+		exec func([]any) error
+		lit  []bool
+	}
+	var (
+		seen []variant
+		cur  variant
+	)
+	args := make([]any, 0, len(cols))
+	for _, r := range rows {
+		if cur.row == nil || !sameInlined(cur.row, r, lits) {
+			found := false
+			for _, v := range seen {
+				if sameInlined(v.row, r, lits) {
+					cur, found = v, true
+					break
+				}
+			}
+			if !found {
+				exec, lit, err := inlineStmt(set, head, cols, r, lits)
+				if err != nil {
+					return fmt.Errorf("prepare %s: %w", head, err)
+				}
+				cur = variant{r, exec, lit}
+				if len(seen) < maxInlineVariants {
+					seen = append(seen, cur)
+				}
+			}
+		}
+		exec, lit := cur.exec, cur.lit
+		args = args[:0]
+		for i, v := range r {
+			if !lit[i] {
+				args = append(args, v)
+			}
+		}
+		if err := exec(args); err != nil {
+			return fmt.Errorf("bulk %s: %w", head, err)
+		}
+	}
+	return nil
+}
+
+// sqlStmts are statements through database/sql, kept in a stmtCache.
+type sqlStmts struct {
+	tx  *Tx
+	c   stmtCache
+	ctx context.Context
+}
+
+func (s sqlStmts) stmt(query string) (func([]any) error, error) {
+	st, ok := s.c[query]
+	if !ok {
+		var err error
+		if st, err = s.tx.db.PrepareContext(s.tx.ctx, query); err != nil {
+			return nil, err
+		}
+		s.c[query] = st
+	}
+	return func(args []any) error {
+		_, err := st.ExecContext(s.ctx, args...)
+		return err
+	}, nil
+}
+
+func (s sqlStmts) has(query string) bool { return s.c[query] != nil }
+
+func (s sqlStmts) count(prefix string) int { return countPrefix(s.c, prefix) }
+
+// driverStmts are statements of the driver connection of a connection
+// transaction, kept in Tx.raw (closed by inConnTx).
+type driverStmts struct {
+	ctx   context.Context
+	conn  driver.ConnPrepareContext
+	stmts map[string]driver.StmtExecContext
+	named []driver.NamedValue
+}
+
+func (s *driverStmts) stmt(query string) (func([]any) error, error) {
+	st, ok := s.stmts[query]
+	if !ok {
+		ds, err := s.conn.PrepareContext(s.ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st, ok = ds.(driver.StmtExecContext); !ok {
+			ds.Close()
+			return nil, fmt.Errorf("driver statement cannot execute with a context")
+		}
+		s.stmts[query] = st
+	}
+	return func(args []any) error {
+		s.named = s.named[:0]
+		for i, v := range args {
+			if n, ok := v.(int); ok { // database/sql would convert it
+				v = int64(n)
+			}
+			s.named = append(s.named, driver.NamedValue{Ordinal: i + 1, Value: v})
+		}
+		_, err := st.ExecContext(s.ctx, s.named)
+		return err
+	}, nil
+}
+
+func (s *driverStmts) has(query string) bool { return s.stmts[query] != nil }
+
+func (s *driverStmts) count(prefix string) int { return countPrefix(s.stmts, prefix) }
+
+func countPrefix[V any](m map[string]V, prefix string) int {
+	n := 0
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// sameInlined reports whether b inlines the same values as a.
+func sameInlined(a, b []any, lits inline) bool {
+	for _, i := range lits.fixed {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	for _, i := range lits.nulls {
+		if (a[i] == nil) != (b[i] == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// inlineStmt returns the INSERT statement for row r's inlined values and
+// which columns it takes as literals.
+func inlineStmt(set stmtSet, head string, cols []string, r []any, lits inline) (func([]any) error, []bool, error) {
+	lit := make([]bool, len(cols))
+	text := make([]string, len(cols))
+	for _, i := range lits.fixed {
+		text[i], lit[i] = sqlLiteral(r[i])
+	}
+	for _, i := range lits.nulls {
+		if r[i] == nil {
+			text[i], lit[i] = "NULL", true
+		}
+	}
+	build := func() string {
 		var b strings.Builder
-		b.WriteString("INSERT OR ROLLBACK INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (")
+		b.WriteString(head)
 		for i := range cols {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if l := lits[i]; l != "" {
-				b.WriteString(l)
+			if lit[i] {
+				b.WriteString(text[i])
 			} else {
 				b.WriteByte('?')
 			}
 		}
 		b.WriteByte(')')
-		key := b.String()
-		if st, ok := c[key]; ok {
-			return st, nil
-		}
-		st, err := tx.db.PrepareContext(tx.ctx, key)
-		if err != nil {
-			return nil, fmt.Errorf("prepare insert %s: %w", table, err)
-		}
-		c[key] = st
-		return st, nil
+		return b.String()
 	}
-	inlined, err := prepare(lits)
-	if err != nil {
-		return err
+	query := build()
+	if !set.has(query) && set.count(head) >= maxInlineVariants {
+		clear(lit)
+		query = build()
 	}
-	var plain *sql.Stmt
-	args := make([]any, 0, len(cols))
-	for _, r := range rows {
-		st, same := inlined, true
-		for _, i := range fixed {
-			if lits[i] != "" && r[i] != first[i] {
-				same = false
-				break
-			}
-		}
-		args = args[:0]
-		if same {
-			for i, v := range r {
-				if lits[i] == "" {
-					args = append(args, v)
-				}
-			}
-		} else {
-			if plain == nil {
-				if plain, err = prepare(make([]string, len(cols))); err != nil {
-					return err
-				}
-			}
-			st = plain
-			args = append(args, r...)
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("bulk insert %s: %w", table, err)
-		}
-	}
-	return nil
+	exec, err := set.stmt(query)
+	return exec, lit, err
 }
 
 // sqlLiteral renders a value as an SQLite literal, if it can be one.
@@ -534,6 +687,11 @@ func sqlLiteral(v any) (string, bool) {
 		return strconv.Itoa(x), true
 	case int64:
 		return strconv.FormatInt(x, 10), true
+	case bool:
+		if x {
+			return "1", true
+		}
+		return "0", true
 	case string:
 		if !utf8.ValidString(x) || strings.ContainsRune(x, 0) {
 			return "", false

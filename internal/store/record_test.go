@@ -427,3 +427,74 @@ func TestIngestFirstBatchFindsItsOwnRows(t *testing.T) {
 		}
 	})
 }
+
+// An import stores content compact (record.Compact); every reader hands it
+// out as before, a record stored canonical (before the compact form) still
+// reads, and a re-sent row is still a duplicate (the hash is unchanged).
+func TestCompactContentReadsBack(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		recSetupDepts(t, s, false)
+		row := recPenalty("罚C1", recNewUSCC(), "甲公司", "2025-02-20")
+		row["CF_NR"] = `警告 "引号" <b>&\`
+		rep := recIngest(t, s, false, row)
+		if rep.Created != 1 {
+			t.Fatalf("import: %+v", recCountsOf(rep))
+		}
+		var stored, hash string
+		var subjectID int64
+		if err := s.DB().QueryRow("SELECT content, content_hash, subject_id FROM records").Scan(&stored, &hash, &subjectID); err != nil {
+			t.Fatal(err)
+		}
+		canon, wantHash := record.Canonical(row)
+		if !record.IsCompact(stored) || len(stored) >= len(canon) || hash != wantHash {
+			t.Errorf("stored %s (%d bytes, canonical %d), hash %s want %s", stored, len(stored), len(canon), hash, wantHash)
+		}
+		// A record stored canonical, as before the compact form.
+		legacy := recPenalty("罚C0", "", "甲公司", "2025-02-19")
+		delete(legacy, "CF_XDR_SHXYM")
+		legacyJSON, legacyHash := record.Canonical(legacy)
+		if _, err := s.DB().Exec(s.D.Rebind(`INSERT INTO records (id, subject_id, type, dept, doc_no, version, is_current, catalog_version, nature, severity, disclosure, state, decision_date, publicity_end, content, content_hash, submitted_by, received_at, published_at)
+			VALUES (100, ?, 'penalty', 'samr', '罚C0', 1, ?, 1, 'bad', 'general', 'public', 'published', '2025-02-19', '2026-12-31', ?, ?, 'test', 1, 1)`), subjectID, true, legacyJSON, legacyHash); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]map[string]string{"罚C1": row, "罚C0": legacy}
+		check := func(where, doc string, got map[string]string) {
+			t.Helper()
+			if diff := cmp.Diff(want[doc], got); diff != "" {
+				t.Errorf("%s %s content (-want +got):\n%s", where, doc, diff)
+			}
+		}
+		recs, err := s.Records(ctx, store.RecordFilter{Dept: "samr", Limit: 10})
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("records: %v %v", recs, err)
+		}
+		for _, r := range recs {
+			check("Records", r.DocNo, r.Content)
+			one, err := s.Record(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("Record", r.DocNo, one.Content)
+		}
+		listed, err := s.PublicListing(ctx, store.PublicFilter{AsOf: "2025-03-03", Limit: 10})
+		if err != nil || len(listed) != 2 {
+			t.Fatalf("public listing: %v %v", listed, err)
+		}
+		for _, r := range listed {
+			check("PublicListing", r.DocNo, r.Content)
+		}
+		pub, err := s.PublicRecords(ctx, subjectID, "2025-03-03")
+		if err != nil || len(pub) != 2 {
+			t.Fatalf("public records: %v %v", pub, err)
+		}
+		for _, p := range pub {
+			if c, _ := record.Canonical(want[p.DocNo]); string(p.Content) != c {
+				t.Errorf("PublicRecords %s: %s, want %s", p.DocNo, p.Content, c)
+			}
+		}
+		if again := recIngest(t, s, false, row); again.Duplicate != 1 {
+			t.Errorf("re-sent row: %+v", recCountsOf(again))
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 
 	"xinyong/internal/audit"
 	"xinyong/internal/errs"
+	"xinyong/internal/record"
 	"xinyong/internal/report"
 )
 
@@ -124,7 +125,7 @@ type PublicRecord struct {
 // publicity window has not ended on the civil date today (YYYY-MM-DD),
 // newest decision first.
 func (s *Store) PublicRecords(ctx context.Context, subjectID int64, today string) ([]PublicRecord, error) {
-	rows, err := s.query(ctx, `SELECT r.id, r.type, r.dept, COALESCE(d.name, r.dept), r.doc_no, r.nature, r.severity, r.decision_date, r.publicity_end, r.content
+	rows, err := s.query(ctx, `SELECT r.id, r.type, r.dept, COALESCE(d.name, r.dept), r.doc_no, r.nature, r.severity, r.decision_date, r.publicity_end, r.content, r.catalog_version
 		FROM records r LEFT JOIN departments d ON d.code = r.dept
 		WHERE r.subject_id = ? AND r.is_current = `+s.D.BoolTrue+` AND r.state = 'published' AND r.disclosure = 'public' AND r.revoked_at IS NULL
 		  AND (r.publicity_end = '' OR r.publicity_end >= ?)
@@ -134,16 +135,36 @@ func (s *Store) PublicRecords(ctx context.Context, subjectID int64, today string
 	}
 	defer rows.Close()
 	var out []PublicRecord
+	var versions []int
 	for rows.Next() {
 		var p PublicRecord
 		var content string
-		if err := rows.Scan(&p.ID, &p.Type, &p.Dept, &p.DeptName, &p.DocNo, &p.Nature, &p.Severity, &p.DecisionDate, &p.PublicityEnd, &content); err != nil {
+		var version int
+		if err := rows.Scan(&p.ID, &p.Type, &p.Dept, &p.DeptName, &p.DocNo, &p.Nature, &p.Severity, &p.DecisionDate, &p.PublicityEnd, &content, &version); err != nil {
 			return nil, err
 		}
 		p.Content = json.RawMessage(content)
 		out = append(out, p)
+		versions = append(versions, version)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// Content stored compact (record.Compact) is handed out canonical.
+	for i := range out {
+		p := &out[i]
+		if !record.IsCompact(string(p.Content)) {
+			continue
+		}
+		m, err := s.recordContent(ctx, p.Type, versions[i], string(p.Content))
+		if err != nil {
+			return nil, fmt.Errorf("public record %d: %w", p.ID, err)
+		}
+		c, _ := record.Canonical(m)
+		p.Content = json.RawMessage(c)
+	}
+	return out, nil
 }
 
 // PublicRelation is a relation seen from the organisation, with the

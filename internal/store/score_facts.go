@@ -77,16 +77,26 @@ func (s *Store) scoreFacts(ctx context.Context, cond string, args []any, names N
 		return out, err
 	}
 	rows, err = s.query(ctx, `SELECT subject_id, id, type, nature, severity, decision_date, publicity_end, valid_to, state,
-		CASE WHEN type IN ('evaluation','commitment') THEN content ELSE '' END
+		CASE WHEN type IN ('evaluation','commitment') THEN content ELSE '' END, catalog_version
 		FROM records WHERE subject_id `+cond+` AND is_current AND state IN ('published','revoked')`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("score records: %w", err)
 	}
+	// Compact content (record.Compact) is decoded after the scan: decoding
+	// may read a catalogue version.
+	type pending struct {
+		f       *score.Facts
+		i       int
+		content string
+		version int
+	}
+	var compact []pending
 	for rows.Next() {
 		var sid int64
 		var r score.Rec
 		var state, content string
-		if err := rows.Scan(&sid, &r.ID, &r.Type, &r.Nature, &r.Severity, &r.DecisionDate, &r.PublicityEnd, &r.ValidTo, &state, &content); err != nil {
+		var version int
+		if err := rows.Scan(&sid, &r.ID, &r.Type, &r.Nature, &r.Severity, &r.DecisionDate, &r.PublicityEnd, &r.ValidTo, &state, &content, &version); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -94,18 +104,27 @@ func (s *Store) scoreFacts(ctx context.Context, cond string, args []any, names N
 		if r.Type != "evaluation" {
 			r.ValidTo = ""
 		}
-		if content != "" {
-			c := record.ParseContent(content)
-			r.EvalKind, r.EvalGrade = c["PJ_LX"], strings.TrimSpace(c["PJ_DJ"])
-			r.Broken = r.Type == "commitment" && c["CN_LXZT"] == "未履行"
+		if content != "" && !record.IsCompact(content) {
+			contentFacts(&r, record.ParseContent(content))
 		}
 		if f := byID[sid]; f != nil {
+			if record.IsCompact(content) {
+				compact = append(compact, pending{f, len(f.Records), content, version})
+			}
 			f.Records = append(f.Records, r)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	for _, p := range compact {
+		r := &p.f.Records[p.i]
+		c, err := s.recordContent(ctx, r.Type, p.version, p.content)
+		if err != nil {
+			return nil, fmt.Errorf("score record %d: %w", r.ID, err)
+		}
+		contentFacts(r, c)
 	}
 	if err := s.remedyFacts(ctx, cond, args, byID); err != nil {
 		return nil, err
@@ -165,4 +184,11 @@ func (s *Store) remedyFacts(ctx context.Context, cond string, args []any, byID m
 		}
 	}
 	return nil
+}
+
+// contentFacts reads the scoring facts of an evaluation or commitment from
+// its content.
+func contentFacts(r *score.Rec, c map[string]string) {
+	r.EvalKind, r.EvalGrade = c["PJ_LX"], strings.TrimSpace(c["PJ_DJ"])
+	r.Broken = r.Type == "commitment" && c["CN_LXZT"] == "未履行"
 }

@@ -34,10 +34,13 @@ const headSQL = `SELECT COALESCE((SELECT seq + span - 1 FROM changes ORDER BY se
 // Tx is a write transaction. Audit entries and change events appended
 // through it commit or vanish with the change they describe.
 type Tx struct {
-	s       *Store
-	tx      *sql.Tx   // nil in a connection transaction (inConnTx)
-	db      runner    // tx, or the connection of inConnTx
-	conn    *sql.Conn // set by inConnTx (PostgreSQL COPY)
+	s    *Store
+	tx   *sql.Tx   // nil in a connection transaction (inConnTx)
+	db   runner    // tx, or the connection of inConnTx
+	conn *sql.Conn // set by inConnTx (PostgreSQL COPY, SQLite driver statements)
+	// raw holds the driver statements prepared on conn (insertEach),
+	// closed by inConnTx before the connection goes back to the pool.
+	raw     map[string]driver.StmtExecContext
 	ctx     context.Context
 	locked  bool
 	changes []Change
@@ -91,18 +94,21 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 // inConnTx is InTx on a connection of its own with BEGIN/COMMIT issued as
-// statements, so that fn can also reach the driver connection (COPY on
-// PostgreSQL, see copyRows). On SQLite it is InTx.
+// statements, so that fn can also reach the driver connection: COPY on
+// PostgreSQL (copyRows), the driver's own prepared INSERTs on SQLite
+// (insertEach). On SQLite the transaction begins IMMEDIATE, as InTx's do
+// (_txlock=immediate), and the WAL is truncated after the commit as by InTx.
 func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
-	if s.D.Name != "postgres" {
-		return s.InTx(ctx, fn)
-	}
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+	begin := "BEGIN"
+	if s.D.Name == "sqlite" {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		conn.Close()
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &Tx{s: s, db: conn, conn: conn, ctx: ctx}
@@ -111,8 +117,30 @@ func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
 			// Never hand a connection in an unknown state back to the pool.
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
+		conn.Close()
 	}
-	if err := fn(t); err != nil {
+	err = fn(t)
+	if len(t.raw) > 0 {
+		// Finalise the driver statements on their connection (a reset
+		// statement does not hold up the COMMIT, but must not outlive the
+		// connection's time with this transaction).
+		e := conn.Raw(func(any) error {
+			var first error
+			for _, st := range t.raw {
+				if c, ok := st.(driver.Stmt); ok {
+					if e := c.Close(); e != nil && first == nil {
+						first = e
+					}
+				}
+			}
+			return first
+		})
+		t.raw = nil
+		if err == nil {
+			err = e
+		}
+	}
+	if err != nil {
 		abort()
 		return err
 	}
@@ -120,7 +148,11 @@ func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
 		abort()
 		return fmt.Errorf("commit: %w", err)
 	}
+	conn.Close()
 	t.committed()
+	if s.Path != "" {
+		s.truncateWAL()
+	}
 	return nil
 }
 
