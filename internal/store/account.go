@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"xinyong/internal/audit"
@@ -272,20 +273,41 @@ func (s *Store) TokenExists(ctx context.Context, secret string) (bool, error) {
 }
 
 // TokenPrincipal resolves a bearer token; expired and revoked ones fail.
-// Valid tokens are cached for tokenCacheTTL on this node (revocation on
-// this node drops them at once; other nodes notice within the TTL).
+// Valid tokens are cached on this node (revocation on this node drops them
+// at once; other nodes notice within about tokenCacheTTL). An entry older
+// than tokenCacheTTL is still answered from the cache while one background
+// look-up revalidates it: the check, which every request of an approval
+// system passes through, must not wait on the database every 30 s (all of
+// a system's connections missed the cache at the same moment and queued
+// for the store). Only an entry older than twice the TTL — the store did
+// not answer the revalidation — is looked up before answering.
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Principal, error) {
 	// The cache is keyed by the raw SHA-256 of the token (the stored hash
 	// is its hex form): no hex encoding on the hot path.
 	key := sha256.Sum256([]byte(secret))
 	now := s.Now()
 	if v, ok := s.tokens.Load(key); ok {
-		c := v.(tokenCacheEntry)
-		if now.Before(c.until) && now.Before(c.expires) {
-			return c.p, nil
+		c := v.(*tokenCacheEntry)
+		if now.Before(c.expires) {
+			if now.Before(c.until) {
+				return c.p, nil
+			}
+			if now.Before(c.until.Add(tokenCacheTTL)) {
+				if c.revalidating.CompareAndSwap(false, true) {
+					go s.revalidateToken(key, c)
+				}
+				return c.p, nil
+			}
 		}
-		s.tokens.Delete(key)
+		s.tokens.CompareAndDelete(key, v)
 	}
+	return s.lookupToken(ctx, key)
+}
+
+// lookupToken reads the token with hash key from the store and caches it
+// when valid.
+func (s *Store) lookupToken(ctx context.Context, key [sha256.Size]byte) (auth.Principal, error) {
+	now := s.Now()
 	hash := hex.EncodeToString(key[:]) // auth.HashToken(secret)
 	var p auth.Principal
 	var role string
@@ -293,32 +315,50 @@ func (s *Store) TokenPrincipal(ctx context.Context, secret string) (auth.Princip
 	var revoked sql.NullInt64
 	err := s.queryRow(ctx, `SELECT id, name, role, COALESCE(dept_code,''), can_unmask, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hash).
 		Scan(&p.TokenID, &p.Name, &role, &p.Dept, &p.CanUnmask, &exp, &revoked)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return auth.Public, errs.Unauthenticated("auth.token", "API 令牌无效")
+	}
+	if err != nil {
+		return auth.Public, fmt.Errorf("token look-up: %w", err)
 	}
 	if revoked.Valid {
 		return auth.Public, errs.Unauthenticated("auth.token_revoked", "API 令牌已被吊销")
 	}
-	if fromMicros(exp).Before(s.Now()) {
+	if fromMicros(exp).Before(now) {
 		return auth.Public, errs.Unauthenticated("auth.token_expired", "API 令牌已过期")
 	}
 	p.Role = auth.Role(role)
-	s.tokens.Store(key, tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
+	s.tokens.Store(key, &tokenCacheEntry{p: p, until: now.Add(tokenCacheTTL), expires: fromMicros(exp)})
 	return p, nil
+}
+
+// revalidateToken refreshes the stale cache entry c of key: replaced when
+// the token is still valid, dropped when it no longer is, kept (to be
+// tried again by the next request) when the store did not answer.
+func (s *Store) revalidateToken(key [sha256.Size]byte, c *tokenCacheEntry) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := s.lookupToken(ctx, key)
+	var e *errs.Error
+	if errors.As(err, &e) {
+		s.tokens.CompareAndDelete(key, c) // invalid, revoked or expired now
+	}
+	c.revalidating.Store(false)
 }
 
 const tokenCacheTTL = 30 * time.Second
 
 type tokenCacheEntry struct {
-	p       auth.Principal
-	until   time.Time
-	expires time.Time
+	p            auth.Principal
+	until        time.Time
+	expires      time.Time
+	revalidating atomic.Bool
 }
 
 // forgetToken drops a token from this node's cache.
 func (s *Store) forgetToken(id int64) {
 	s.tokens.Range(func(k, v any) bool {
-		if v.(tokenCacheEntry).p.TokenID == id {
+		if v.(*tokenCacheEntry).p.TokenID == id {
 			s.tokens.Delete(k)
 		}
 		return true
