@@ -114,7 +114,6 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 	if err != nil {
 		return fmt.Errorf("log checks: %w", err)
 	}
-	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
 		r := &s.checkLogRaw
 		if r.dc != dc {
@@ -185,6 +184,9 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 		}
 		return nil
 	})
+	// The writer connection goes back to the pool before the WAL is
+	// truncated on it (holding it here deadlocked the writer).
+	conn.Close()
 	if err != nil {
 		return err
 	}

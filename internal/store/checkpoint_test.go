@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -39,5 +41,43 @@ func TestWALBoundedUnderContinuousWrites(t *testing.T) {
 	}
 	if maxWAL > written/4 {
 		t.Fatalf("WAL reached %d MB of %d MB written (limit %d MB)", maxWAL>>20, written>>20, limit>>20)
+	}
+}
+
+// The journal mover's check_log writes truncate an oversized WAL too; they
+// must hand the writer connection back first (holding it, the truncation
+// waited for it forever and every later write with it).
+func TestCheckLogWritesTruncateWAL(t *testing.T) {
+	s := xtest.SQLiteStore(t, xtest.Options{})
+	store.SetWALLimit(s, 1)
+	now := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		for b := range 3 {
+			logs := make([]store.CheckLog, 200)
+			for i := range logs {
+				logs[i] = store.CheckLog{ID: fmt.Sprintf("CKTEST%d-%d", b, i), At: now, Requester: "token:1", Dept: "ggzy",
+					Subject: "91350100MA2XXXXX1A", Scenario: "政府采购", AsOf: now, Digest: "d"}
+			}
+			if err := s.LogChecksBackground(context.Background(), logs); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- store.ExecInTx(s, `CREATE TABLE after_truncate (id INTEGER PRIMARY KEY)`)
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("check_log write with WAL truncation did not finish: writer deadlocked")
+	}
+	if n, err := s.CheckLogCount(context.Background()); err != nil || n != 600 {
+		t.Fatalf("check_log holds %d, %v", n, err)
+	}
+	if fi, err := os.Stat(s.Path + "-wal"); err == nil && fi.Size() > 1<<20 {
+		t.Errorf("WAL not truncated: %d bytes", fi.Size())
 	}
 }
