@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"testing"
@@ -18,10 +19,9 @@ import (
 	"xinyong/internal/xtest"
 )
 
-// BenchmarkCheckHandler measures one check through the real router and
-// middleware (token auth, evaluation, JSON, digest, durable group-committed
-// log in the check journal) without the network, on SQLite.
-func BenchmarkCheckHandler(b *testing.B) {
+// checkBenchServer is the real router over 5,000 demo subjects with a
+// check engine and its journal; it returns the codes and a system token.
+func checkBenchServer(b *testing.B) (http.Handler, []string, string) {
 	ctx := context.Background()
 	s := xtest.SQLiteStore(b, xtest.Options{})
 	p, _ := pii.New(make([]byte, 32))
@@ -35,11 +35,17 @@ func BenchmarkCheckHandler(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer eng.Close()
+	b.Cleanup(eng.Close)
 	d := srv.Deps
 	d.Engine = eng
-	h := web.New(web.Options{API: d})
-	token := srv.Tokens[auth.RoleSystem]
+	return web.New(web.Options{API: d}), res.Codes, srv.Tokens[auth.RoleSystem]
+}
+
+// BenchmarkCheckHandler measures one check through the real router and
+// middleware (token auth, evaluation, JSON, digest, durable group-committed
+// log in the check journal) without the network, on SQLite.
+func BenchmarkCheckHandler(b *testing.B) {
+	h, codes, token := checkBenchServer(b)
 	sc := url.QueryEscape("政府采购")
 	b.ReportAllocs()
 	b.SetParallelism(32) // many concurrent checks share a journal write, as under load
@@ -47,7 +53,7 @@ func BenchmarkCheckHandler(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
-			code := res.Codes[i%len(res.Codes)]
+			code := codes[i%len(codes)]
 			i++
 			req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/check?subject=%s&scenario=%s", code, sc), nil)
 			req.Header.Set("Authorization", "Bearer "+token)
@@ -66,28 +72,12 @@ func BenchmarkCheckHandler(b *testing.B) {
 // The clients are raw connections that allocate nothing per request, so
 // B/op and allocs/op are the server's.
 func BenchmarkCheckHTTP(b *testing.B) {
-	ctx := context.Background()
-	s := xtest.SQLiteStore(b, xtest.Options{})
-	p, _ := pii.New(make([]byte, 32))
-	g := demo.NewGenerator(1, s.Now())
-	res, err := demo.LoadSubjects(ctx, s, g, p, func(v string) string { return subject.MaskID(v, 4, 4) }, 5000, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := xtest.NewServer(b, s)
-	eng, err := engine.Start(ctx, s, engine.Options{JournalDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer eng.Close()
-	d := srv.Deps
-	d.Engine = eng
-	ts := httptest.NewServer(web.New(web.Options{API: d}))
+	h, codes, token := checkBenchServer(b)
+	ts := httptest.NewServer(h)
 	defer ts.Close()
-	token := srv.Tokens[auth.RoleSystem]
 	sc := url.QueryEscape("政府采购")
-	reqs := make([][]byte, len(res.Codes))
-	for i, code := range res.Codes {
+	reqs := make([][]byte, len(codes))
+	for i, code := range codes {
 		reqs[i] = []byte(fmt.Sprintf("GET /api/v1/check?subject=%s&scenario=%s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n", code, sc, ts.Listener.Addr(), token))
 	}
 	b.ReportAllocs()
