@@ -143,8 +143,23 @@ func Canonical(values map[string]string) (string, string) {
 func canonicalOf(codes []string, values map[string]string) (canonical, compact, hash string) {
 	var b, c strings.Builder
 	b.Grow(64 * len(values))
+	if !writeInOrder(codes, values, &b, &c) {
+		canonical, hash = Canonical(values)
+		return canonical, "", hash
+	}
+	canonical = b.String()
+	sum := sha256.Sum256([]byte(canonical))
+	return canonical, c.String(), hex.EncodeToString(sum[:])
+}
+
+// writeInOrder writes values, taken in the order of codes, as the canonical
+// JSON object to b (when not nil) and as the Compact array to c. It reports
+// false when values holds a key outside codes.
+func writeInOrder(codes []string, values map[string]string, b, c *strings.Builder) bool {
 	c.Grow(48 * len(values))
-	b.WriteByte('{')
+	if b != nil {
+		b.WriteByte('{')
+	}
 	c.WriteByte('[')
 	n, absent := 0, 0
 	for _, k := range codes {
@@ -156,8 +171,13 @@ func canonicalOf(codes []string, values map[string]string) (canonical, compact, 
 			absent++
 			continue
 		}
-		if n > 0 {
-			b.WriteByte(',')
+		if b != nil {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, k)
+			b.WriteByte(':')
+			writeJSONString(b, v)
 		}
 		if c.Len() > 1 {
 			c.WriteByte(',')
@@ -165,21 +185,17 @@ func canonicalOf(codes []string, values map[string]string) (canonical, compact, 
 		for ; absent > 0; absent-- {
 			c.WriteString("0,")
 		}
+		writeJSONString(c, v)
 		n++
-		writeJSONString(&b, k)
-		b.WriteByte(':')
-		writeJSONString(&b, v)
-		writeJSONString(&c, v)
 	}
 	if n != len(values) {
-		canonical, hash = Canonical(values)
-		return canonical, "", hash
+		return false
 	}
-	b.WriteByte('}')
+	if b != nil {
+		b.WriteByte('}')
+	}
 	c.WriteByte(']')
-	canonical = b.String()
-	sum := sha256.Sum256([]byte(canonical))
-	return canonical, c.String(), hex.EncodeToString(sum[:])
+	return true
 }
 
 // jsonSpecial marks the bytes json.Marshal escapes (control characters,
@@ -230,33 +246,11 @@ func ParseContent(s string) map[string]string {
 // outside codes: such content is stored canonical. The content hash is
 // always that of the canonical form.
 func Compact(codes []string, values map[string]string) (content string, ok bool) {
-	var b strings.Builder
-	b.Grow(48 * len(values))
-	b.WriteByte('[')
-	n, absent := 0, 0
-	for _, k := range codes {
-		if n == len(values) {
-			break
-		}
-		v, present := values[k]
-		if !present {
-			absent++
-			continue
-		}
-		if b.Len() > 1 {
-			b.WriteByte(',')
-		}
-		for ; absent > 0; absent-- {
-			b.WriteString("0,")
-		}
-		writeJSONString(&b, v)
-		n++
-	}
-	if n != len(values) {
+	var c strings.Builder
+	if !writeInOrder(codes, values, nil, &c) {
 		return "", false
 	}
-	b.WriteByte(']')
-	return b.String(), true
+	return c.String(), true
 }
 
 // IsCompact reports whether stored content is in the Compact form.
