@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,8 +61,9 @@ func (s *Store) checkLogSQL(n int) string {
 }
 
 func (s *Store) logChecks(ctx context.Context, logs []CheckLog, yield bool) error {
+	logs, blocks := blocksOf(logs)
 	if s.D.Name == SQLite.Name {
-		return s.logChecksRaw(ctx, logs, yield)
+		return s.logChecksRaw(ctx, logs, blocks, yield)
 	}
 	s.checkLogOnce.Do(func() {
 		s.checkLog64, s.checkLogErr = s.w.PrepareContext(context.Background(), s.checkLogSQL(64))
@@ -74,6 +76,13 @@ func (s *Store) logChecks(ctx context.Context, logs []CheckLog, yield bool) erro
 	}
 	args := make([]any, 0, 64*len(checkLogCols))
 	return s.InTx(ctx, func(tx *Tx) error {
+		var data []byte
+		for _, b := range blocks {
+			data = b.encode(data)
+			if _, err := tx.exec(checkBlockSQL, b.minute, b.dept, b.firstID, b.firstAt, b.lastAt, len(b.logs), data); err != nil {
+				return fmt.Errorf("log check block: %w", err)
+			}
+		}
 		rest := logs
 		for len(rest) > 0 {
 			st, n := s.checkLog1, 1
@@ -100,16 +109,18 @@ func (s *Store) logChecks(ctx context.Context, logs []CheckLog, yield bool) erro
 // connection itself, and their reused arguments. Only the goroutine that
 // holds the writer connection (there is one) uses them.
 type rawCheckLog struct {
-	dc        any // the driver connection they were prepared on
-	st64, st1 driver.Stmt
-	args      []driver.NamedValue
+	dc               any // the driver connection they were prepared on
+	st64, st1, block driver.Stmt
+	args             []driver.NamedValue
+	blockArgs        [7]driver.NamedValue
+	data             []byte
 }
 
 // logChecksRaw is logChecks on SQLite, on the driver connection: the same
 // statements in one transaction, but executed with one reused argument
 // slice. database/sql allocates and converts eleven arguments per row
 // (≈ 0.5 KB per check) on every statement.
-func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) error {
+func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, blocks []*checkBlock, yield bool) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("log checks: %w", err)
@@ -132,16 +143,27 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 				st64.Close()
 				return err
 			}
-			_, ok64 := st64.(driver.StmtExecContext)
-			_, ok1 := st1.(driver.StmtExecContext)
-			if !ok64 || !ok1 {
+			block, err := pc.PrepareContext(ctx, checkBlockSQL)
+			if err != nil {
 				st64.Close()
 				st1.Close()
+				return err
+			}
+			_, ok64 := st64.(driver.StmtExecContext)
+			_, ok1 := st1.(driver.StmtExecContext)
+			_, okb := block.(driver.StmtExecContext)
+			if !ok64 || !ok1 || !okb {
+				st64.Close()
+				st1.Close()
+				block.Close()
 				return fmt.Errorf("driver statement %T cannot execute with a context", st64)
 			}
-			*r = rawCheckLog{dc: dc, st64: st64, st1: st1, args: make([]driver.NamedValue, 64*len(checkLogCols))}
+			*r = rawCheckLog{dc: dc, st64: st64, st1: st1, block: block, args: make([]driver.NamedValue, 64*len(checkLogCols))}
 			for i := range r.args {
 				r.args[i].Ordinal = i + 1
+			}
+			for i := range r.blockArgs {
+				r.blockArgs[i].Ordinal = i + 1
 			}
 		}
 		bt, ok := dc.(driver.ConnBeginTx)
@@ -151,6 +173,26 @@ func (s *Store) logChecksRaw(ctx context.Context, logs []CheckLog, yield bool) e
 		tx, err := bt.BeginTx(ctx, driver.TxOptions{})
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
+		}
+		for _, b := range blocks {
+			r.data = b.encode(r.data)
+			a := r.blockArgs[:]
+			a[0].Value, a[1].Value, a[2].Value, a[3].Value = b.minute, b.dept, b.firstID, b.firstAt
+			a[4].Value, a[5].Value, a[6].Value = b.lastAt, int64(len(b.logs)), r.data
+			_, err := r.block.(driver.StmtExecContext).ExecContext(ctx, a)
+			for i := range a {
+				a[i].Value = nil
+			}
+			if err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("log check block: %w", err)
+			}
+			if yield {
+				runtime.Gosched()
+			}
+		}
+		if cap(r.data) > 1<<20 {
+			r.data = nil
 		}
 		for rest := logs; len(rest) > 0; {
 			st, n := r.st1, 1
@@ -215,6 +257,7 @@ func (s *Store) closeRawCheckLog() {
 		if r := &s.checkLogRaw; r.dc == dc {
 			r.st64.Close()
 			r.st1.Close()
+			r.block.Close()
 			*r = rawCheckLog{}
 		}
 		return nil
@@ -263,6 +306,9 @@ func (s *Store) checkLogByID(ctx context.Context, id string) (CheckLog, error) {
 	err := s.queryRow(ctx, `SELECT id, at, requester, dept, subject, subject_id, scenario, as_of, measures, digest, rules_version, feedback_at FROM check_log WHERE id = ?`, id).
 		Scan(&l.ID, &at, &l.Requester, &l.Dept, &l.Subject, &l.SubjectID, &l.Scenario, &asOf, &ms, &l.Digest, &l.RulesVersion, &fb)
 	if errors.Is(err, sql.ErrNoRows) {
+		if b, ok, err := s.checkFromBlocks(ctx, id); err != nil || ok {
+			return b, err
+		}
 		return l, errs.NotFound("check.not_found", "未找到核查记录："+id)
 	} else if err != nil {
 		return l, fmt.Errorf("check log %s: %w", id, err)
@@ -367,7 +413,22 @@ func (s *Store) FeedbackStats(ctx context.Context, from, overdueBefore time.Time
 		}
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	clean, err := s.blockCheckCounts(ctx, from, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Checks += clean[out[i].Dept]
+		delete(clean, out[i].Dept)
+	}
+	for d, n := range clean {
+		out = append(out, FeedbackStat{Dept: d, Checks: n})
+	}
+	slices.SortFunc(out, func(a, b FeedbackStat) int { return strings.Compare(a.Dept, b.Dept) })
+	return out, nil
 }
 
 // CheckLogCount returns how many checks are logged (benchmark proof),
@@ -377,6 +438,6 @@ func (s *Store) CheckLogCount(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM check_log`).Scan(&n)
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM check_log) + (SELECT COALESCE(SUM(n), 0) FROM check_blocks)`).Scan(&n)
 	return n, err
 }

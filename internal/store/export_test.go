@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // SetWALLimit lowers the WAL size over which s truncates the WAL after a
 // commit (tests).
@@ -12,4 +15,10 @@ func ExecInTx(s *Store, q string, args ...any) error {
 		_, err := tx.exec(q, args...)
 		return err
 	})
+}
+
+// BlockCheckCounts counts the checks without measures in [from, to) per
+// department (tests).
+func BlockCheckCounts(s *Store, from, to time.Time) (map[string]int64, error) {
+	return s.blockCheckCounts(context.Background(), from, to)
 }

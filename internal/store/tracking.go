@@ -130,6 +130,15 @@ func (s *Store) TrackingFigures(ctx context.Context, p tracking.Period, now time
 	if err != nil {
 		return nil, err
 	}
+	clean, err := s.blockCheckCounts(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for d, n := range clean {
+		if d != "" {
+			dept(d).Checks += n
+		}
+	}
 	if f.Remedies, err = s.remedyOutcomes(ctx, from, to, now, dept, f); err != nil {
 		return nil, err
 	}
