@@ -195,13 +195,19 @@ func benchSeed(ctx context.Context, e *env, subjects, entries int, out io.Writer
 	return nil
 }
 
-func serveBench(h http.Handler) (string, func(), error) {
+// serveBench serves h on a loopback port: as serve does (web.NewServer),
+// or, for the bare baseline, with a plain net/http server.
+func serveBench(h http.Handler, plain bool) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	if plain {
+		go srv.Serve(ln)
+	} else {
+		go srv.Serve(web.Listen(ln, srv))
+	}
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
@@ -231,7 +237,7 @@ func newCheckTargets(ctx context.Context, e *env, cfg config.Config, eng *engine
 		return nil, err
 	}
 	deps := api.Deps{Store: e.store, Config: cfg, PII: e.pii, Now: time.Now, Engine: eng}
-	url, stop, err := serveBench(web.New(web.Options{API: deps}))
+	url, stop, err := serveBench(web.New(web.Options{API: deps}), false)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +258,7 @@ func newCheckTargets(ctx context.Context, e *env, cfg config.Config, eng *engine
 	url, stop, err = serveBench(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(sample)
-	}))
+	}), true)
 	if err != nil {
 		return nil, err
 	}

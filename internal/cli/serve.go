@@ -106,9 +106,10 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hl := web.Listen(ln, srv) // the check's fast path (internal/web/hotpath)
 	fmt.Fprintf(out, "xinyong 已启动：门户 http://%s/  管理后台 http://%s/console  API http://%s/api/v1/openapi.json\n", ln.Addr(), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(hl) }()
 	select {
 	case err := <-errc:
 		return err
@@ -120,7 +121,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	return hl.Wait(sctx)
 }
 
 // ensureBootstrapToken creates the operator token named by

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,12 +17,25 @@ import (
 	"xinyong/internal/errs"
 	"xinyong/internal/store"
 	"xinyong/internal/web/api"
+	"xinyong/internal/web/hotpath"
 	"xinyong/internal/web/httpx"
 	"xinyong/internal/web/metrics"
 )
 
 // SessionCookie is the name of the console session cookie.
 const SessionCookie = "xinyong_session"
+
+// HotPaths are the routes served by hotpath (plain GET requests without
+// net/http's per-request connection machinery): the single check, which
+// approval systems call for every applicant.
+var HotPaths = []string{"/api/v1/check"}
+
+// Listen puts hotpath in front of srv on ln for HotPaths: serve with
+// srv.Serve(l); after srv.Shutdown, l.Wait lets the fast path's requests
+// finish.
+func Listen(ln net.Listener, srv *http.Server) *hotpath.Listener {
+	return hotpath.Wrap(ln, srv, HotPaths)
+}
 
 // Options configure the server.
 type Options struct {

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"xinyong/internal/subject"
 	"xinyong/internal/web"
 	"xinyong/internal/web/api"
+	"xinyong/internal/web/hotpath"
 	"xinyong/internal/xtest"
 )
 
@@ -368,5 +372,81 @@ func TestCheckHeaders(t *testing.T) {
 	req.Header.Set("X-Request-Id", "caller-42")
 	if r := e.Send(t, req); r.Header.Get("X-Request-Id") != "caller-42" {
 		t.Errorf("X-Request-Id not echoed: %q", r.Header.Get("X-Request-Id"))
+	}
+}
+
+var (
+	checkIDField = regexp.MustCompile(`"check_id":"[^"]*"`)
+	asOfField    = regexp.MustCompile(`"as_of":"[^"]*"`)
+)
+
+// The check's fast path (web.Listen, internal/web/hotpath) answers as
+// net/http does: the same status, headers and body for the same request,
+// but for the check id and what derives from it.
+func TestCheckFastPathMatchesNetHTTP(t *testing.T) {
+	s := xtest.SQLiteStore(t, xtest.Options{})
+	e := newCheckEnv(t, s)
+	hl, ok := e.Server.Listener.(*hotpath.Listener)
+	if !ok {
+		t.Fatalf("test server not behind the fast path: %T", e.Server.Listener)
+	}
+	plain := httptest.NewServer(e.Server.Config.Handler)
+	defer plain.Close()
+	tok := e.Tokens[auth.RoleSystem]
+	past := time.Now().AddDate(-1, 0, 0).Format(time.RFC3339)
+	for _, c := range []struct{ name, target, token string }{
+		{"organisation", "/api/v1/check?subject=" + e.org.Code + "&scenario=" + url.QueryEscape("政府采购"), tok},
+		{"person, related", "/api/v1/check?subject=" + e.person.Code + "&scenario=gov_procurement&related=true", tok},
+		{"as of", "/api/v1/check?subject=" + e.org.Code + "&scenario=" + url.QueryEscape("行政许可") + "&as_of=" + url.QueryEscape(past), tok},
+		{"not found", "/api/v1/check?subject=91110000MA01234567&scenario=" + url.QueryEscape("政府采购"), tok},
+		{"malformed code", "/api/v1/check?subject=x&scenario=" + url.QueryEscape("政府采购"), tok},
+		{"unknown scenario", "/api/v1/check?subject=" + e.org.Code + "&scenario=nope", tok},
+		{"no token", "/api/v1/check?subject=" + e.org.Code + "&scenario=" + url.QueryEscape("政府采购"), ""},
+		{"bad token", "/api/v1/check?subject=" + e.org.Code + "&scenario=" + url.QueryEscape("政府采购"), "nope"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			get := func(base string) xtest.Response {
+				req, _ := http.NewRequest("GET", base+c.target, nil)
+				if c.token != "" {
+					req.Header.Set("Authorization", "Bearer "+c.token)
+				}
+				req.Header.Set("X-Request-Id", "same")
+				return e.Send(t, req)
+			}
+			before := hl.Served()
+			fast, slow := get(e.URL), get(plain.URL)
+			if hl.Served() != before+1 {
+				t.Fatalf("fast path served %d requests, want 1", hl.Served()-before)
+			}
+			if fast.Status != slow.Status {
+				t.Fatalf("status %d on the fast path, %d on net/http: %s", fast.Status, slow.Status, fast.Body)
+			}
+			norm := func(r xtest.Response) (http.Header, string) {
+				h := r.Header.Clone()
+				for _, k := range []string{"Date", "Content-Length", "X-Check-Digest"} {
+					if (h.Get(k) == "") != (slow.Header.Get(k) == "") {
+						t.Errorf("header %s only on one side", k)
+					}
+					h.Del(k)
+				}
+				// The id and the time of the check (as_of when not asked for).
+				b := checkIDField.ReplaceAllString(string(r.Body), `"check_id":"…"`)
+				if !strings.Contains(c.target, "as_of=") {
+					b = asOfField.ReplaceAllString(b, `"as_of":"…"`)
+				}
+				return h, b
+			}
+			fh, fb := norm(fast)
+			sh, sb := norm(slow)
+			if fmt.Sprint(fh) != fmt.Sprint(sh) {
+				t.Errorf("headers differ:\nfast     %v\nnet/http %v", fh, sh)
+			}
+			if fb != sb {
+				t.Errorf("bodies differ:\nfast     %s\nnet/http %s", fb, sb)
+			}
+			if n, err := strconv.Atoi(fast.Header.Get("Content-Length")); err != nil || n != len(fast.Body) {
+				t.Errorf("Content-Length %q for %d bytes", fast.Header.Get("Content-Length"), len(fast.Body))
+			}
+		})
 	}
 }

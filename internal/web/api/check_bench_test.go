@@ -70,10 +70,25 @@ func BenchmarkCheckHandler(b *testing.B) {
 // loopback (keep-alive connections, as wrk drives it): the request parsing,
 // header cloning and writing that BenchmarkCheckHandler's recorder skips.
 // The clients are raw connections that allocate nothing per request, so
-// B/op and allocs/op are the server's.
+// B/op and allocs/op are the server's. Sub-benchmarks: "hotpath" is the
+// server as serve runs it (web.Listen), "net/http" without the fast path.
 func BenchmarkCheckHTTP(b *testing.B) {
 	h, codes, token := checkBenchServer(b)
-	ts := httptest.NewServer(h)
+	for _, hot := range []bool{true, false} {
+		name := "net/http"
+		if hot {
+			name = "hotpath"
+		}
+		b.Run(name, func(b *testing.B) { benchCheckHTTP(b, h, codes, token, hot) })
+	}
+}
+
+func benchCheckHTTP(b *testing.B, h http.Handler, codes []string, token string, hot bool) {
+	ts := httptest.NewUnstartedServer(h)
+	if hot {
+		ts.Listener = web.Listen(ts.Listener, ts.Config)
+	}
+	ts.Start()
 	defer ts.Close()
 	sc := url.QueryEscape("政府采购")
 	reqs := make([][]byte, len(codes))
