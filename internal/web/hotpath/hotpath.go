@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -333,6 +334,8 @@ func (l *Listener) parse(head []byte) (r *http.Request, closeAfter, ok bool) {
 		}
 	}
 	h := make(http.Header, 8)
+	var vals [8]string // one value per header without an allocation each
+	nv := 0
 	host, hosts := "", 0
 	for len(rest) > 2 { // the last line of the head is the empty one
 		var hl []byte
@@ -351,8 +354,10 @@ func (l *Listener) parse(head []byte) (r *http.Request, closeAfter, ok bool) {
 			return nil, false, false
 		}
 		v := trimOWS(hl[colon+1:])
-		if !httpguts.ValidHeaderFieldValue(string(v)) {
-			return nil, false, false
+		for _, c := range v {
+			if c < ' ' && c != '\t' || c == 0x7f {
+				return nil, false, false // as httpguts.ValidHeaderFieldValue
+			}
 		}
 		key := canonicalKey(hl[:colon])
 		switch key {
@@ -374,21 +379,28 @@ func (l *Listener) parse(head []byte) (r *http.Request, closeAfter, ok bool) {
 				return nil, false, false
 			}
 		}
-		h[key] = append(h[key], string(v))
+		if old := h[key]; len(old) > 0 || nv == len(vals) {
+			h[key] = append(old, string(v))
+		} else {
+			vals[nv] = string(v)
+			h[key] = vals[nv : nv+1 : nv+1]
+			nv++
+		}
 	}
 	if hosts != 1 || !httpguts.ValidHostHeader(host) || len(h["Content-Length"]) > 1 {
 		return nil, false, false
 	}
+	uri := string(target)
 	r = &http.Request{
 		Method:     "GET",
-		URL:        &url.URL{Path: known, RawQuery: string(query)},
+		URL:        &url.URL{Path: known, RawQuery: uri[len(uri)-len(query):]},
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
 		Header:     h,
 		Body:       http.NoBody,
 		Host:       host,
-		RequestURI: string(target),
+		RequestURI: uri,
 		Close:      closeAfter,
 	}
 	return r, closeAfter, true
@@ -549,7 +561,10 @@ func (w *response) finish() error {
 	return err
 }
 
-var connClose = []string{"close"}
+var (
+	connClose      = []string{"close"}
+	headerNewlines = strings.NewReplacer("\r", " ", "\n", " ")
+)
 
 // appendHeaders writes the headers sorted by name, as net/http does;
 // values with a CR or LF are dropped, as net/http replaces them.
@@ -564,13 +579,10 @@ func appendHeaders(b []byte, h http.Header) []byte {
 		for _, v := range h[k] {
 			b = append(b, k...)
 			b = append(b, ": "...)
-			for i := 0; i < len(v); i++ {
-				c := v[i]
-				if c == '\r' || c == '\n' {
-					c = ' '
-				}
-				b = append(b, c)
+			if strings.ContainsAny(v, "\r\n") {
+				v = headerNewlines.Replace(v)
 			}
+			b = append(b, v...)
 			b = append(b, "\r\n"...)
 		}
 	}
