@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"xinyong/internal/bincode"
 	"xinyong/internal/store"
 )
 
@@ -364,19 +365,19 @@ func appendFrame(b []byte, l *store.CheckLog) []byte {
 	start := len(b)
 	b = append(b, 0, 0, 0, 0, 0, 0, 0, 0)
 	b = append(b, version)
-	b = appendString(b, l.ID)
+	b = bincode.AppendString(b, l.ID)
 	b = binary.AppendVarint(b, l.At.UnixMicro())
-	b = appendString(b, l.Requester)
-	b = appendString(b, l.Dept)
-	b = appendString(b, l.Subject)
+	b = bincode.AppendString(b, l.Requester)
+	b = bincode.AppendString(b, l.Dept)
+	b = bincode.AppendString(b, l.Subject)
 	b = binary.AppendVarint(b, l.SubjectID)
-	b = appendString(b, l.Scenario)
+	b = bincode.AppendString(b, l.Scenario)
 	b = binary.AppendVarint(b, l.AsOf.UnixMicro())
 	b = binary.AppendUvarint(b, uint64(len(l.Measures)))
 	for _, m := range l.Measures {
-		b = appendString(b, m)
+		b = bincode.AppendString(b, m)
 	}
-	b = appendString(b, l.Digest)
+	b = bincode.AppendString(b, l.Digest)
 	b = binary.AppendVarint(b, l.RulesVersion)
 	p := b[start+8:]
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(p)))
@@ -384,60 +385,17 @@ func appendFrame(b []byte, l *store.CheckLog) []byte {
 	return b
 }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 var errBad = errors.New("bad check journal record")
 
 type reader struct {
-	b      []byte
-	err    error
+	bincode.Reader
 	intern map[string]string
-}
-
-func (r *reader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err, r.b = errBad, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err, r.b = errBad, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) str() string {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.err, r.b = errBad, nil
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
 }
 
 // common returns a string that repeats across records (requester, dept,
 // scenario, measure codes) once per segment.
 func (r *reader) common() string {
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
-		r.err, r.b = errBad, nil
-		return ""
-	}
-	b := r.b[:n]
-	r.b = r.b[n:]
+	b := r.Bytes()
 	if s, ok := r.intern[string(b)]; ok {
 		return s
 	}
@@ -455,26 +413,26 @@ func (d *decoder) decode(p []byte) (store.CheckLog, error) {
 	if len(p) == 0 || p[0] != version {
 		return l, errBad
 	}
-	r := &reader{b: p[1:], intern: d.intern}
-	l.ID = r.str()
-	l.At = time.UnixMicro(r.varint()).UTC()
+	r := &reader{Reader: bincode.Reader{B: p[1:], Bad: errBad}, intern: d.intern}
+	l.ID = r.String()
+	l.At = time.UnixMicro(r.Varint()).UTC()
 	l.Requester = r.common()
 	l.Dept = r.common()
-	l.Subject = r.str()
-	l.SubjectID = r.varint()
+	l.Subject = r.String()
+	l.SubjectID = r.Varint()
 	l.Scenario = r.common()
-	l.AsOf = time.UnixMicro(r.varint()).UTC()
-	n := r.uvarint()
-	if n > uint64(len(r.b)) {
+	l.AsOf = time.UnixMicro(r.Varint()).UTC()
+	n := r.Uvarint()
+	if n > uint64(len(r.B)) {
 		return l, errBad
 	}
 	l.Measures = make([]string, 0, n)
 	for range n {
 		l.Measures = append(l.Measures, r.common())
 	}
-	l.Digest = r.str()
-	l.RulesVersion = r.varint()
-	if r.err != nil || len(r.b) != 0 {
+	l.Digest = r.String()
+	l.RulesVersion = r.Varint()
+	if r.Err != nil || len(r.B) != 0 {
 		return l, errBad
 	}
 	return l, nil

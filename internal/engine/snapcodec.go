@@ -6,8 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
+	"xinyong/internal/bincode"
 	"xinyong/internal/check"
 	"xinyong/internal/list"
 )
@@ -27,10 +27,10 @@ import (
 // appendSnapshot appends the encoding of s to b.
 func appendSnapshot(b []byte, s *check.Snapshot) []byte {
 	b = binary.AppendVarint(b, s.SubjectID)
-	b = appendStr(b, s.Code)
-	b = appendStr(b, s.Name)
-	b = appendStr(b, s.Type)
-	b = appendStr(b, s.TypeLabel)
+	b = bincode.AppendString(b, s.Code)
+	b = bincode.AppendString(b, s.Name)
+	b = bincode.AppendString(b, s.Type)
+	b = bincode.AppendString(b, s.TypeLabel)
 	b = appendLen(b, s.Entries == nil, len(s.Entries))
 	for i := range s.Entries {
 		b = appendEntry(b, &s.Entries[i])
@@ -39,26 +39,26 @@ func appendSnapshot(b []byte, s *check.Snapshot) []byte {
 	for i := range s.Bound {
 		x := &s.Bound[i]
 		b = appendEntry(b, &x.Entry)
-		b = appendStr(b, x.OrgCode)
-		b = appendStr(b, x.OrgName)
-		b = appendStr(b, x.Role)
+		b = bincode.AppendString(b, x.OrgCode)
+		b = bincode.AppendString(b, x.OrgName)
+		b = bincode.AppendString(b, x.Role)
 	}
 	b = appendLen(b, s.Bad == nil, len(s.Bad))
 	for i := range s.Bad {
 		r := &s.Bad[i]
-		b = appendStr(b, r.Type)
-		b = appendStr(b, r.Dept)
-		b = appendStr(b, r.DocNo)
-		b = appendStr(b, r.DecisionDate)
+		b = bincode.AppendString(b, r.Type)
+		b = bincode.AppendString(b, r.Dept)
+		b = bincode.AppendString(b, r.DocNo)
+		b = bincode.AppendString(b, r.DecisionDate)
 		b = appendBool(b, r.Current)
 		b = appendBool(b, r.Published)
 		b = appendTime(b, r.RevokedAt)
 	}
 	b = appendLen(b, s.Persons == nil, len(s.Persons))
 	for _, p := range s.Persons {
-		b = appendStr(b, p.Code)
-		b = appendStr(b, p.Name)
-		b = appendStr(b, p.Role)
+		b = bincode.AppendString(b, p.Code)
+		b = bincode.AppendString(b, p.Name)
+		b = bincode.AppendString(b, p.Role)
 	}
 	return b
 }
@@ -68,11 +68,11 @@ func appendEntry(b []byte, e *list.Entry) []byte {
 	b = binary.AppendVarint(b, e.SubjectID)
 	for _, s := range [...]string{e.SubjectCode, e.SubjectName, e.ListType, e.ListName, string(e.Kind),
 		e.Domain, e.Dept, e.Facts, e.BasisDoc, e.Start, e.End, string(e.State), e.StateLabel} {
-		b = appendStr(b, s)
+		b = bincode.AppendString(b, s)
 	}
 	b = appendBool(b, e.Paused)
 	for _, s := range [...]string{string(e.ExitReason), e.ExitNote, e.ExitDate, e.MonitorUntil, e.Notice, e.ProposedBy} {
-		b = appendStr(b, s)
+		b = bincode.AppendString(b, s)
 	}
 	for _, t := range [...]time.Time{e.RecordedAt, e.NotifiedAt, e.ActivatedAt, e.ExitedAt} {
 		b = appendTime(b, t)
@@ -80,22 +80,18 @@ func appendEntry(b []byte, e *list.Entry) []byte {
 	b = appendLen(b, e.Persons == nil, len(e.Persons))
 	for _, p := range e.Persons {
 		b = binary.AppendVarint(b, p.SubjectID)
-		b = appendStr(b, p.Code)
-		b = appendStr(b, p.Name)
-		b = appendStr(b, p.Role)
-		b = appendStr(b, p.RoleLabel)
+		b = bincode.AppendString(b, p.Code)
+		b = bincode.AppendString(b, p.Name)
+		b = bincode.AppendString(b, p.Role)
+		b = bincode.AppendString(b, p.RoleLabel)
 	}
 	b = appendLen(b, e.Pauses == nil, len(e.Pauses))
 	for _, p := range e.Pauses {
 		b = appendTime(b, p.From)
 		b = appendTime(b, p.To)
-		b = appendStr(b, p.Reason)
+		b = bincode.AppendString(b, p.Reason)
 	}
 	return binary.AppendVarint(b, int64(e.Version))
-}
-
-func appendStr(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 func appendLen(b []byte, isNil bool, n int) []byte {
@@ -158,79 +154,35 @@ func locIndex(l *time.Location) uint64 {
 var errCorrupt = errors.New("check index: corrupt snapshot encoding")
 
 // snapReader decodes what encodeSnapshot wrote. The first error sticks;
-// strings share the encoded bytes.
-type snapReader struct {
-	b   []byte
-	err error
-}
-
-func (r *snapReader) fail() {
-	if r.err == nil {
-		r.err = errCorrupt
-	}
-	r.b = nil
-}
-
-func (r *snapReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *snapReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *snapReader) str() string {
-	n := r.uvarint()
-	if n == 0 {
-		return ""
-	}
-	if n > uint64(len(r.b)) {
-		r.fail()
-		return ""
-	}
-	s := unsafe.String(&r.b[0], int(n))
-	r.b = r.b[n:]
-	return s
-}
+// strings share the encoded bytes (View).
+type snapReader struct{ bincode.Reader }
 
 // count reads a slice length: -1 for a nil slice.
 func (r *snapReader) count() int {
-	n := r.uvarint()
-	if n > uint64(len(r.b))+1 { // every element takes at least one byte
-		r.fail()
+	n := r.Uvarint()
+	if n > uint64(len(r.B))+1 { // every element takes at least one byte
+		r.Fail()
 		return -1
 	}
 	return int(n) - 1
 }
 
 func (r *snapReader) bool() bool {
-	if len(r.b) == 0 {
-		r.fail()
+	if len(r.B) == 0 {
+		r.Fail()
 		return false
 	}
-	v := r.b[0] != 0
-	r.b = r.b[1:]
+	v := r.B[0] != 0
+	r.B = r.B[1:]
 	return v
 }
 
 func (r *snapReader) time() time.Time {
-	li := r.uvarint()
+	li := r.Uvarint()
 	if li == 0 {
 		return time.Time{}
 	}
-	sec, nsec := r.varint(), r.uvarint()
+	sec, nsec := r.Varint(), r.Uvarint()
 	t := time.Unix(sec, int64(nsec))
 	switch li {
 	case 1:
@@ -241,14 +193,14 @@ func (r *snapReader) time() time.Time {
 	if p := locs.list.Load(); p != nil && li-3 < uint64(len(*p)) {
 		return t.In((*p)[li-3])
 	}
-	r.fail()
+	r.Fail()
 	return time.Time{}
 }
 
 // decodeSnapshot decodes an encoded snapshot.
 func decodeSnapshot(b []byte) (*check.Snapshot, error) {
-	r := &snapReader{b: b}
-	s := &check.Snapshot{SubjectID: r.varint(), Code: r.str(), Name: r.str(), Type: r.str(), TypeLabel: r.str()}
+	r := &snapReader{bincode.Reader{B: b, Bad: errCorrupt}}
+	s := &check.Snapshot{SubjectID: r.Varint(), Code: r.View(), Name: r.View(), Type: r.View(), TypeLabel: r.View()}
 	if n := r.count(); n >= 0 {
 		s.Entries = make([]list.Entry, n)
 		for i := range s.Entries {
@@ -260,52 +212,52 @@ func decodeSnapshot(b []byte) (*check.Snapshot, error) {
 		for i := range s.Bound {
 			x := &s.Bound[i]
 			r.entry(&x.Entry)
-			x.OrgCode, x.OrgName, x.Role = r.str(), r.str(), r.str()
+			x.OrgCode, x.OrgName, x.Role = r.View(), r.View(), r.View()
 		}
 	}
 	if n := r.count(); n >= 0 {
 		s.Bad = make([]list.BadRecord, n)
 		for i := range s.Bad {
 			x := &s.Bad[i]
-			x.Type, x.Dept, x.DocNo, x.DecisionDate = r.str(), r.str(), r.str(), r.str()
+			x.Type, x.Dept, x.DocNo, x.DecisionDate = r.View(), r.View(), r.View(), r.View()
 			x.Current, x.Published, x.RevokedAt = r.bool(), r.bool(), r.time()
 		}
 	}
 	if n := r.count(); n >= 0 {
 		s.Persons = make([]check.PersonRef, n)
 		for i := range s.Persons {
-			s.Persons[i] = check.PersonRef{Code: r.str(), Name: r.str(), Role: r.str()}
+			s.Persons[i] = check.PersonRef{Code: r.View(), Name: r.View(), Role: r.View()}
 		}
 	}
-	if r.err == nil && len(r.b) != 0 {
-		r.fail()
+	if r.Err == nil && len(r.B) != 0 {
+		r.Fail()
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	return s, nil
 }
 
 func (r *snapReader) entry(e *list.Entry) {
-	e.ID, e.SubjectID = r.varint(), r.varint()
-	e.SubjectCode, e.SubjectName, e.ListType, e.ListName = r.str(), r.str(), r.str(), r.str()
-	e.Kind, e.Domain, e.Dept, e.Facts, e.BasisDoc = list.Kind(r.str()), r.str(), r.str(), r.str(), r.str()
-	e.Start, e.End, e.State, e.StateLabel = r.str(), r.str(), list.State(r.str()), r.str()
+	e.ID, e.SubjectID = r.Varint(), r.Varint()
+	e.SubjectCode, e.SubjectName, e.ListType, e.ListName = r.View(), r.View(), r.View(), r.View()
+	e.Kind, e.Domain, e.Dept, e.Facts, e.BasisDoc = list.Kind(r.View()), r.View(), r.View(), r.View(), r.View()
+	e.Start, e.End, e.State, e.StateLabel = r.View(), r.View(), list.State(r.View()), r.View()
 	e.Paused = r.bool()
-	e.ExitReason, e.ExitNote, e.ExitDate = list.ExitReason(r.str()), r.str(), r.str()
-	e.MonitorUntil, e.Notice, e.ProposedBy = r.str(), r.str(), r.str()
+	e.ExitReason, e.ExitNote, e.ExitDate = list.ExitReason(r.View()), r.View(), r.View()
+	e.MonitorUntil, e.Notice, e.ProposedBy = r.View(), r.View(), r.View()
 	e.RecordedAt, e.NotifiedAt, e.ActivatedAt, e.ExitedAt = r.time(), r.time(), r.time(), r.time()
 	if n := r.count(); n >= 0 {
 		e.Persons = make([]list.Person, n)
 		for i := range e.Persons {
-			e.Persons[i] = list.Person{SubjectID: r.varint(), Code: r.str(), Name: r.str(), Role: r.str(), RoleLabel: r.str()}
+			e.Persons[i] = list.Person{SubjectID: r.Varint(), Code: r.View(), Name: r.View(), Role: r.View(), RoleLabel: r.View()}
 		}
 	}
 	if n := r.count(); n >= 0 {
 		e.Pauses = make([]list.Pause, n)
 		for i := range e.Pauses {
-			e.Pauses[i] = list.Pause{From: r.time(), To: r.time(), Reason: r.str()}
+			e.Pauses[i] = list.Pause{From: r.time(), To: r.time(), Reason: r.View()}
 		}
 	}
-	e.Version = int(r.varint())
+	e.Version = int(r.Varint())
 }

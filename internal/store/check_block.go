@@ -9,6 +9,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"xinyong/internal/bincode"
 )
 
 // Checks that returned no measure (most checks: the applicant is on no
@@ -105,18 +107,18 @@ func (b *checkBlock) encode(buf []byte) []byte {
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(table)))
 	for _, s := range table {
-		buf = appendBlockString(buf, s)
+		buf = bincode.AppendString(buf, s)
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(b.logs)))
 	prev := b.firstAt
 	var raw [32]byte
 	for _, l := range b.logs {
 		at := micros(l.At)
-		buf = appendBlockString(buf, l.ID)
+		buf = bincode.AppendString(buf, l.ID)
 		buf = binary.AppendVarint(buf, at-prev)
 		prev = at
 		buf = binary.AppendUvarint(buf, index(l.Requester))
-		buf = appendBlockString(buf, l.Subject)
+		buf = bincode.AppendString(buf, l.Subject)
 		buf = binary.AppendVarint(buf, l.SubjectID)
 		buf = binary.AppendUvarint(buf, index(l.Scenario))
 		buf = binary.AppendVarint(buf, micros(l.AsOf)-at)
@@ -126,7 +128,7 @@ func (b *checkBlock) encode(buf []byte) []byte {
 			buf = append(buf, raw[:]...)
 		} else {
 			buf = append(buf, 1)
-			buf = appendBlockString(buf, l.Digest)
+			buf = bincode.AppendString(buf, l.Digest)
 		}
 		buf = binary.AppendVarint(buf, l.RulesVersion)
 	}
@@ -142,49 +144,7 @@ func isLowerHex(s string) bool {
 	return true
 }
 
-func appendBlockString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 var errBadBlock = errors.New("check block: malformed")
-
-type blockReader struct {
-	b   []byte
-	err error
-}
-
-func (r *blockReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err, r.b = errBadBlock, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *blockReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err, r.b = errBadBlock, nil
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *blockReader) bytes(n uint64) []byte {
-	if n > uint64(len(r.b)) {
-		r.err, r.b = errBadBlock, nil
-		return nil
-	}
-	p := r.b[:n]
-	r.b = r.b[n:]
-	return p
-}
-
-func (r *blockReader) str() string { return string(r.bytes(r.uvarint())) }
 
 // decodeCheckBlock returns the checks of a block (dept, first_at and data
 // of its row), calling fn for each until fn returns false.
@@ -192,62 +152,62 @@ func decodeCheckBlock(dept string, firstAt int64, data []byte, fn func(CheckLog)
 	if len(data) == 0 || data[0] != checkBlockVersion {
 		return errBadBlock
 	}
-	r := &blockReader{b: data[1:]}
-	nt := r.uvarint()
-	if nt > uint64(len(r.b)) {
+	r := &bincode.Reader{B: data[1:], Bad: errBadBlock}
+	nt := r.Uvarint()
+	if nt > uint64(len(r.B)) {
 		return errBadBlock
 	}
 	table := make([]string, 0, nt)
 	for range nt {
-		table = append(table, r.str())
+		table = append(table, r.String())
 	}
 	pick := func() string {
-		i := r.uvarint()
+		i := r.Uvarint()
 		if i >= uint64(len(table)) {
-			r.err = errBadBlock
+			r.Fail()
 			return ""
 		}
 		return table[i]
 	}
-	n := r.uvarint()
+	n := r.Uvarint()
 	prev := firstAt
 	for range n {
-		if r.err != nil {
+		if r.Err != nil {
 			break
 		}
 		var l CheckLog
-		l.ID = r.str()
-		at := prev + r.varint()
+		l.ID = r.String()
+		at := prev + r.Varint()
 		prev = at
 		l.At = fromMicros(at)
 		l.Requester = pick()
 		l.Dept = dept
-		l.Subject = r.str()
-		l.SubjectID = r.varint()
+		l.Subject = r.String()
+		l.SubjectID = r.Varint()
 		l.Scenario = pick()
-		l.AsOf = fromMicros(at + r.varint())
-		switch kind := r.bytes(1); {
-		case r.err != nil:
+		l.AsOf = fromMicros(at + r.Varint())
+		switch kind := r.Next(1); {
+		case r.Err != nil:
 		case kind[0] == 0:
-			l.Digest = hex.EncodeToString(r.bytes(32))
+			l.Digest = hex.EncodeToString(r.Next(32))
 		case kind[0] == 1:
-			l.Digest = r.str()
+			l.Digest = r.String()
 		default:
-			r.err = errBadBlock
+			r.Fail()
 		}
-		l.RulesVersion = r.varint()
+		l.RulesVersion = r.Varint()
 		l.Measures = []string{}
-		if r.err != nil {
+		if r.Err != nil {
 			break
 		}
 		if !fn(l) {
 			return nil
 		}
 	}
-	if r.err == nil && len(r.b) != 0 {
-		r.err = errBadBlock
+	if r.Err == nil && len(r.B) != 0 {
+		r.Fail()
 	}
-	return r.err
+	return r.Err
 }
 
 // checkBlockSQL is the insert of one block; a block already there (the

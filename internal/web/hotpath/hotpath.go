@@ -492,25 +492,30 @@ func (w *response) WriteHeader(code int) {
 }
 
 func (w *response) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	if !bodyAllowed(w.status) {
-		return 0, http.ErrBodyNotAllowed
+	if err := w.bodyOK(); err != nil {
+		return 0, err
 	}
 	w.body = append(w.body, b...)
 	return len(b), nil
 }
 
 func (w *response) WriteString(s string) (int, error) {
+	if err := w.bodyOK(); err != nil {
+		return 0, err
+	}
+	w.body = append(w.body, s...)
+	return len(s), nil
+}
+
+// bodyOK sends the implicit 200 and tells whether the status has a body.
+func (w *response) bodyOK() error {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
 	if !bodyAllowed(w.status) {
-		return 0, http.ErrBodyNotAllowed
+		return http.ErrBodyNotAllowed
 	}
-	w.body = append(w.body, s...)
-	return len(s), nil
+	return nil
 }
 
 func bodyAllowed(status int) bool {
