@@ -243,7 +243,11 @@ func (c *conn) serve() {
 		br.Discard(len(head))
 		req.RemoteAddr = remote
 		w.reset(req, closeAfter)
-		srv.Handler.ServeHTTP(w, req)
+		h := srv.Handler
+		if h == nil {
+			h = http.DefaultServeMux // as net/http
+		}
+		h.ServeHTTP(w, req)
 		c.l.served.Add(1)
 		if err := w.finish(); err != nil {
 			return
