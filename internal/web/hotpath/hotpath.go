@@ -136,12 +136,7 @@ func (l *Listener) Wait(ctx context.Context) error {
 	defer t.Stop()
 	for {
 		l.mu.Lock()
-		n := len(l.conns)
-		for c := range l.conns {
-			if c.state.Load() == stateIdle {
-				c.c.Close()
-			}
-		}
+		n := len(l.conns) // idle ones were closed by Close, busy ones close after their response
 		l.mu.Unlock()
 		if n == 0 {
 			return nil
@@ -242,7 +237,7 @@ func (c *conn) serve() {
 		}
 		br.Discard(len(head))
 		req.RemoteAddr = remote
-		w.reset(req, closeAfter)
+		w.reset(closeAfter)
 		h := srv.Handler
 		if h == nil {
 			h = http.DefaultServeMux // as net/http
@@ -463,7 +458,6 @@ func canonicalKey(b []byte) string {
 // written with the head in one write.
 type response struct {
 	conn        *conn
-	req         *http.Request
 	header      http.Header
 	status      int
 	wroteHeader bool
@@ -472,8 +466,8 @@ type response struct {
 	body        []byte
 }
 
-func (w *response) reset(r *http.Request, closeAfter bool) {
-	w.req, w.header, w.status, w.wroteHeader, w.closeAfter = r, make(http.Header, 8), 0, false, closeAfter
+func (w *response) reset(closeAfter bool) {
+	w.header, w.status, w.wroteHeader, w.closeAfter = make(http.Header, 8), 0, false, closeAfter
 	if cap(w.body) > 64<<10 {
 		w.body = nil
 	}
@@ -566,7 +560,6 @@ func (w *response) finish() error {
 	} else {
 		w.out = make([]byte, 0, bufSize)
 	}
-	w.req = nil
 	return err
 }
 
