@@ -81,3 +81,32 @@ func TestCheckLogWritesTruncateWAL(t *testing.T) {
 		t.Errorf("WAL not truncated: %d bytes", fi.Size())
 	}
 }
+
+// A bulk import does not truncate the WAL at its commit (the batch's
+// answer would wait for the whole batch to be copied); the background
+// checkpointer copies it, and the next write's commit truncates it.
+func TestIngestLeavesWALToNextCommit(t *testing.T) {
+	s := xtest.SQLiteStore(t, xtest.Options{Now: recClock})
+	recSetupDepts(t, s, false)
+	store.SetWALLimit(s, 64<<10)
+	rows := make([]map[string]string, 100)
+	for i := range rows {
+		rows[i] = recPenalty(fmt.Sprintf("榕市监罚〔2025〕WAL%d号", i), recNewUSCC(), fmt.Sprintf("福州测试第%d有限公司", i), "2025-02-26")
+	}
+	if rep := recIngest(t, s, false, rows...); rep.Created != len(rows) {
+		t.Fatalf("created %d of %d", rep.Created, len(rows))
+	}
+	fi, err := os.Stat(s.Path + "-wal")
+	if err != nil || fi.Size() <= 64<<10 {
+		t.Fatalf("the import truncated the WAL itself (size %v, %v)", fi.Size(), err)
+	}
+	if err := store.ExecInTx(s, `CREATE TABLE after_import (id INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(s.Path + "-wal"); err == nil && fi.Size() > 64<<10 {
+		t.Fatalf("the next commit left the WAL at %d bytes", fi.Size())
+	}
+	if got := recPublicDocs(t, s, "2025-03-03"); len(got) != len(rows) {
+		t.Fatalf("%d records public after the truncation, want %d", len(got), len(rows))
+	}
+}

@@ -58,6 +58,11 @@ type Tx struct {
 	// without asking for the maximum again (set by a bulk import, the only
 	// writer of those tables in its transaction).
 	nextID map[string]int64
+	// leaveWAL, set by a bulk import, skips the WAL truncation after the
+	// commit (see truncateWAL): the background checkpointer copies the
+	// batch's frames meanwhile, so the next commit's truncation has
+	// little left to copy.
+	leaveWAL bool
 }
 
 // OnChange registers a listener called after every commit with the
@@ -87,7 +92,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	t.committed()
-	if s.Path != "" {
+	if s.Path != "" && !t.leaveWAL {
 		s.truncateWAL()
 	}
 	return nil
@@ -150,7 +155,7 @@ func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
 	}
 	conn.Close()
 	t.committed()
-	if s.Path != "" {
+	if s.Path != "" && !t.leaveWAL {
 		s.truncateWAL()
 	}
 	return nil
