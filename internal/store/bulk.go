@@ -49,19 +49,36 @@ func (tx *Tx) nextIDs(table string, n int) (int64, error) {
 	max, known := tx.nextID[table]
 	max--
 	if !known {
-		if err := tx.queryRow("SELECT COALESCE(MAX(id),0) FROM " + table).Scan(&max); err != nil {
+		var err error
+		if max, err = tx.maxID(table); err != nil {
 			return 0, err
 		}
 	}
 	if tx.nextID != nil {
 		tx.nextID[table] = max + int64(n) + 1
 	}
-	if tx.s.D.Name == "postgres" {
-		if _, err := tx.exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), %d)", table, max+int64(n))); err != nil {
-			return 0, err
-		}
+	if err := tx.setSequence(table, max+int64(n)); err != nil {
+		return 0, err
 	}
 	return max + 1, nil
+}
+
+// maxID is the largest id of table (0 when empty).
+func (tx *Tx) maxID(table string) (int64, error) {
+	var max int64
+	err := tx.queryRow("SELECT COALESCE(MAX(id),0) FROM " + table).Scan(&max)
+	return max, err
+}
+
+// setSequence moves table's id sequence to last (PostgreSQL; SQLite takes
+// the largest id + 1 by itself) before rows with ids up to last are
+// inserted with explicit ids.
+func (tx *Tx) setSequence(table string, last int64) error {
+	if tx.s.D.Name != "postgres" {
+		return nil
+	}
+	_, err := tx.exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), %d)", table, last))
+	return err
 }
 
 // BulkSubjects loads prepared subjects and their relations (given as index

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"maps"
@@ -34,6 +35,81 @@ type ingester struct {
 	// (nil otherwise): only those need a version look-up.
 	written map[uint64]struct{}
 	seed    maphash.Seed
+	// The batch runs as a pipeline (docs/architecture.md, Storage): this
+	// goroutine, the planner, decides per chunk what to write and queues
+	// the writes (later) as one step for the writer goroutine, which alone
+	// uses the transaction. next holds the ids the planner hands out.
+	steps chan<- writeStep
+	stop  <-chan struct{}
+	queue []func() error
+	next  map[string]int64
+}
+
+// writeStep is work for the writer goroutine: ops run in order on the
+// transaction; rows (when > 0) is reported to Progress afterwards; done,
+// when set, receives the outcome (a barrier: see read).
+type writeStep struct {
+	ops  []func() error
+	rows int
+	done chan error
+}
+
+// run executes the step's ops.
+func (w writeStep) run() error {
+	for _, op := range w.ops {
+		if err := op(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// later queues a write for the writer goroutine.
+func (in *ingester) later(op func() error) { in.queue = append(in.queue, op) }
+
+// flush hands the queued writes to the writer goroutine; false when the
+// batch was stopped.
+func (in *ingester) flush(rows int) bool {
+	st := writeStep{ops: in.queue, rows: rows}
+	in.queue = nil
+	select {
+	case in.steps <- st:
+		return true
+	case <-in.stop:
+		return false
+	}
+}
+
+// read runs fn on the transaction after every write queued before it: the
+// planner's reads of rows this batch may have written (versions of its
+// document numbers, legacy identifiers) see them.
+func (in *ingester) read(fn func() error) error {
+	if !in.flush(0) {
+		return errBatchStopped
+	}
+	done := make(chan error, 1)
+	select {
+	case in.steps <- writeStep{ops: []func() error{fn}, done: done}:
+	case <-in.stop:
+		return errBatchStopped
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-in.stop:
+		return errBatchStopped
+	}
+}
+
+var errBatchStopped = errors.New("import stopped")
+
+// reserve hands out n ids of table (records, subjects): the batch holds
+// the write lock, so nobody else takes ids meanwhile; on PostgreSQL the
+// writes move the sequence past them (setSequence) before inserting.
+func (in *ingester) reserve(table string, n int) int64 {
+	first := in.next[table]
+	in.next[table] = first + int64(n)
+	return first
 }
 
 // pendingRow is a valid row on its way into the store.
@@ -82,6 +158,11 @@ type prepared struct {
 	ok          []*pendingRow
 	part        BatchReport
 	first, last int
+	// byCode and byHash are the chunk's subjects stored before the batch,
+	// looked up by the validating worker on a connection of the read pool
+	// (the batch's own new subjects are in knownCode/knownHash).
+	byCode, byHash map[string]knownSubject
+	err            error
 }
 
 // prepare is the pure phase of a chunk (no database): it runs on its own
@@ -138,15 +219,47 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		}
 		pr.ok = append(pr.ok, p)
 	}
+	pr.err = in.findStored(pr)
 	return pr
+}
+
+// findStored looks up the chunk's subjects among those committed before
+// the batch, outside the transaction: the batch holds the write lock from
+// its start, so the committed subjects are exactly those it started with.
+func (in *ingester) findStored(pr *prepared) error {
+	var codes, hashes []any
+	seen := map[string]bool{}
+	for _, p := range pr.ok {
+		k := p.ref.hash
+		if k == "" {
+			k = p.ref.code
+		}
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if p.ref.hash != "" {
+			hashes = append(hashes, k)
+		} else {
+			codes = append(codes, k)
+		}
+	}
+	pr.byCode, pr.byHash = map[string]knownSubject{}, map[string]knownSubject{}
+	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, pr.byCode); err != nil {
+		return err
+	}
+	return in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, pr.byHash)
 }
 
 // apply is the transactional phase of a chunk: merge its report lines,
 // resolve subjects, store records.
 func (in *ingester) apply(pr *prepared) error {
+	if pr.err != nil {
+		return pr.err
+	}
 	in.rep.merge(&pr.part)
 	if len(pr.ok) > 0 {
-		if err := in.resolveSubjects(pr.ok); err != nil {
+		if err := in.resolveSubjects(pr); err != nil {
 			return err
 		}
 	}
@@ -220,8 +333,10 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		docs = append(docs, d)
 	}
 	latest := map[string]*existing{}
-	if err := in.latestOf(docs, latest); err != nil {
-		return err
+	if len(docs) > 0 {
+		if err := in.read(func() error { return in.latestOf(docs, latest) }); err != nil {
+			return err
+		}
 	}
 	return in.write(good, latest, firstLine, lastLine)
 }
@@ -276,10 +391,7 @@ func (in *ingester) docHash(doc string) uint64 {
 // write stores a chunk's rows given the latest stored version of each of
 // their document numbers.
 func (in *ingester) write(good []*pendingRow, latest map[string]*existing, firstLine, lastLine int) error {
-	firstID, err := in.tx.nextIDs("records", len(good))
-	if err != nil {
-		return err
-	}
+	firstID := in.reserve("records", len(good))
 	nowMicros := micros(in.now)
 	var inserts [][]any
 	var supersede []any
@@ -395,27 +507,35 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			plain = append(plain, r)
 		}
 	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordInline); err != nil {
-		return err
-	}
-	if err := in.tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline); err != nil {
-		return err
-	}
-	if len(supersede) > 0 {
-		clause, arg := in.tx.inList(supersede)
-		if _, err := in.tx.exec(`UPDATE records SET is_current = ?, superseded_at = ? WHERE id `+clause, false, nowMicros, arg); err != nil {
-			return fmt.Errorf("supersede records: %w", err)
-		}
-	}
 	if len(inserts) == 0 {
 		return nil
 	}
-	if err := in.tx.Audit(audit.Event{Actor: in.o.Actor, Action: "record.import", Object: fmt.Sprintf("batch:%d", in.rep.BatchID),
+	ev := audit.Event{Actor: in.o.Actor, Action: "record.import", Object: fmt.Sprintf("batch:%d", in.rep.BatchID),
 		After:  map[string]any{"ids": [2]int64{firstID, nextID - 1}, "content": digestStrings(hashes)},
-		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}); err != nil {
-		return err
-	}
-	return in.tx.emitBulk(bulk)
+		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}
+	tx := in.tx
+	in.later(func() error {
+		if err := tx.setSequence("records", nextID-1); err != nil {
+			return err
+		}
+		if err := tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordInline); err != nil {
+			return err
+		}
+		if err := tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline); err != nil {
+			return err
+		}
+		if len(supersede) > 0 {
+			clause, arg := tx.inList(supersede)
+			if _, err := tx.exec(`UPDATE records SET is_current = ?, superseded_at = ? WHERE id `+clause, false, nowMicros, arg); err != nil {
+				return fmt.Errorf("supersede records: %w", err)
+			}
+		}
+		if err := tx.Audit(ev); err != nil {
+			return err
+		}
+		return tx.emitBulk(bulk)
+	})
+	return nil
 }
 
 func (in *ingester) outcome(p *pendingRow, result string, id int64, version int, state string) {

@@ -238,11 +238,17 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			return fmt.Errorf("insert batch: %w", err)
 		}
 		rep.BatchID = id
-		// Records and subjects are written only through nextIDs in this
-		// transaction, which holds the write lock.
-		tx.nextID = map[string]int64{}
 		in := &ingester{tx: tx, t: t, catVersion: cat.Version, env: record.Env{Calendar: cal, Rules: rules},
-			review: dept.ReviewRequired, rep: rep, o: &o, now: now, legacy: legacyKinds(t), stmts: stmtCache{}}
+			review: dept.ReviewRequired, rep: rep, o: &o, now: now, legacy: legacyKinds(t), stmts: stmtCache{}, next: map[string]int64{}}
+		// Records and subjects get their ids from the batch (reserve): it
+		// holds the write lock.
+		for _, table := range []string{"records", "subjects"} {
+			max, err := tx.maxID(table)
+			if err != nil {
+				return err
+			}
+			in.next[table] = max + 1
+		}
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
 		var one int
@@ -324,13 +330,46 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 				}
 			}
 		}()
-		for out := range chunks {
-			if err := in.apply(<-out); err != nil {
+		// The planner takes the validated chunks in file order and decides
+		// what to write; this goroutine writes (see ingester.steps).
+		steps := make(chan writeStep, 4)
+		in.steps, in.stop = steps, stop
+		planned := make(chan error, 1)
+		go func() {
+			defer close(steps)
+			for out := range chunks {
+				var pr *prepared
+				select {
+				case pr = <-out:
+				case <-stop:
+					planned <- errBatchStopped
+					return
+				}
+				if err := in.apply(pr); err != nil {
+					planned <- err
+					return
+				}
+				if !in.flush(rep.Total) {
+					planned <- errBatchStopped
+					return
+				}
+			}
+			planned <- nil
+		}()
+		for st := range steps {
+			err := st.run()
+			if st.done != nil {
+				st.done <- err
+			}
+			if err != nil {
 				return err
 			}
-			if o.Progress != nil {
-				o.Progress(rep.Total)
+			if st.rows > 0 && o.Progress != nil {
+				o.Progress(st.rows)
 			}
+		}
+		if err := <-planned; err != nil {
+			return err
 		}
 		if err := <-readErr; err != nil {
 			return err

@@ -130,57 +130,41 @@ func (in *ingester) fieldOf(role catalog.Role) string {
 	return string(role)
 }
 
-// resolveSubjects finds the subjects of a chunk's rows with one query per
-// identifier kind and creates the missing ones in bulk.
-func (in *ingester) resolveSubjects(rows []*pendingRow) error {
-	var codes, hashes, legacyVals []any
-	byCode := map[string]knownSubject{}
-	byHash := map[string]knownSubject{}
+// resolveSubjects finds the subjects of a chunk's rows (the worker looked
+// up those stored before the batch; those the batch created are known) and
+// creates the missing ones in bulk.
+func (in *ingester) resolveSubjects(pr *prepared) error {
+	rows := pr.ok
+	var legacyVals []any
 	for _, p := range rows {
-		// Subjects this batch already resolved or created need no query:
-		// the batch holds the write lock, and subjects are never deleted
-		// nor re-coded by another transaction meanwhile.
-		switch {
-		case p.ref.hash != "":
-			if hit, ok := in.knownHash[p.ref.hash]; ok {
-				byHash[p.ref.hash] = hit
-			} else {
-				hashes = append(hashes, p.ref.hash)
-			}
-		case p.ref.code != "":
-			if hit, ok := in.knownCode[p.ref.code]; ok {
-				byCode[p.ref.code] = hit
-			} else {
-				codes = append(codes, p.ref.code)
-			}
-		}
 		for _, l := range p.ref.legacy {
 			legacyVals = append(legacyVals, l.Value)
 		}
 	}
-	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, byCode); err != nil {
-		return err
-	}
-	if err := in.lookup(`SELECT id_hash, id, code FROM subjects WHERE id_hash `, hashes, byHash); err != nil {
-		return err
-	}
 	byLegacy := map[string]knownSubject{} // kind|value → id, code
 	if len(legacyVals) > 0 {
-		clause, arg := in.tx.inList(legacyVals)
-		rs, err := in.tx.query(`SELECT l.kind, l.value, s.id, s.code FROM subject_legacy_ids l JOIN subjects s ON s.id = l.subject_id WHERE l.value `+clause, arg)
-		if err != nil {
-			return fmt.Errorf("resolve legacy ids: %w", err)
-		}
-		for rs.Next() {
-			var k, v, code string
-			var id int64
-			if err := rs.Scan(&k, &v, &id, &code); err != nil {
-				rs.Close()
-				return err
+		// Rare (rows naming their subject by a former code only): read in
+		// the transaction, which sees the identifiers this batch added.
+		err := in.read(func() error {
+			clause, arg := in.tx.inList(legacyVals)
+			rs, err := in.tx.query(`SELECT l.kind, l.value, s.id, s.code FROM subject_legacy_ids l JOIN subjects s ON s.id = l.subject_id WHERE l.value `+clause, arg)
+			if err != nil {
+				return fmt.Errorf("resolve legacy ids: %w", err)
 			}
-			byLegacy[k+"|"+v] = knownSubject{id, code}
+			defer rs.Close()
+			for rs.Next() {
+				var k, v, code string
+				var id int64
+				if err := rs.Scan(&k, &v, &id, &code); err != nil {
+					return err
+				}
+				byLegacy[k+"|"+v] = knownSubject{id, code}
+			}
+			return rs.Err()
+		})
+		if err != nil {
+			return err
 		}
-		rs.Close()
 	}
 	var fresh []subject.Subject
 	freshIdx := map[string]int{}
@@ -195,9 +179,13 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 		found := false
 		switch {
 		case ref.hash != "":
-			hit, found = byHash[ref.hash]
+			if hit, found = in.knownHash[ref.hash]; !found {
+				hit, found = pr.byHash[ref.hash]
+			}
 		case ref.code != "":
-			hit, found = byCode[ref.code]
+			if hit, found = in.knownCode[ref.code]; !found {
+				hit, found = pr.byCode[ref.code]
+			}
 		}
 		if !found && ref.code == "" && ref.hash == "" {
 			for _, l := range ref.legacy {
@@ -245,9 +233,12 @@ func (in *ingester) resolveSubjects(rows []*pendingRow) error {
 		waiting = append(waiting, pend{p, len(fresh) - 1})
 	}
 	if len(fresh) > 0 {
-		if err := in.tx.createSubjects(in.stmts, fresh, in.o.Actor); err != nil {
-			return err
+		first := in.reserve("subjects", len(fresh))
+		for i := range fresh {
+			fresh[i].ID = first + int64(i)
 		}
+		write := in.tx.subjectWrites(in.stmts, fresh, in.o.Actor)
+		in.later(write)
 	}
 	for _, w := range waiting {
 		s := fresh[w.i]
@@ -281,7 +272,7 @@ func (in *ingester) lookup(q string, keys []any, out map[string]knownSubject) er
 		return nil
 	}
 	clause, arg := in.tx.inList(keys)
-	rs, err := in.tx.query(q+clause, arg)
+	rs, err := in.tx.s.query(in.tx.ctx, q+clause, arg)
 	if err != nil {
 		return fmt.Errorf("resolve subjects: %w", err)
 	}
@@ -326,13 +317,12 @@ func (tx *Tx) inList(keys []any) (string, any) {
 	return "IN (SELECT value FROM json_each(?))", string(b)
 }
 
-// createSubjects stores new subjects of an import chunk with multi-row
-// inserts, one audit entry for the chunk and one subject.created event each.
-func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) error {
-	first, err := tx.nextIDs("subjects", len(subs))
-	if err != nil {
-		return err
-	}
+// subjectWrites returns the writes of an import chunk's new subjects (ids
+// assigned): multi-row inserts, one audit entry for the chunk and one
+// subject.created event each. The rows are built now, on the caller's
+// goroutine.
+func (tx *Tx) subjectWrites(c stmtCache, subs []subject.Subject, actor string) func() error {
+	first, last := subs[0].ID, subs[len(subs)-1].ID
 	now := micros(tx.s.Now())
 	rows := make([][]any, len(subs))
 	var legacy [][]any
@@ -340,7 +330,6 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 	bulk := &bulkEvents{kind: kindSubjectsBulk, first: first, kinds: []byte(strings.Repeat("S", len(subs))), subjects: make([]int64, len(subs)), codes: codes}
 	for i := range subs {
 		s := &subs[i]
-		s.ID = first + int64(i)
 		rows[i] = []any{s.ID, s.Code, string(s.Type), nullStr(s.USCC), s.CodeFlag, nullStr(string(s.IDKind)), nullStr(s.IDHash), nullStr(s.IDEnc), nullStr(s.IDMasked),
 			s.Name, s.NameNorm, s.Region, s.LegalRep, s.RegisteredOn, s.Address, s.Status, 1, now, now}
 		for _, l := range s.LegacyIDs {
@@ -348,17 +337,23 @@ func (tx *Tx) createSubjects(c stmtCache, subs []subject.Subject, actor string) 
 		}
 		codes[i], bulk.subjects[i] = s.Code, s.ID
 	}
-	if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, subjectInline); err != nil {
-		return err
+	ev := audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, last),
+		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}
+	return func() error {
+		if err := tx.setSequence("subjects", last); err != nil {
+			return err
+		}
+		if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, subjectInline); err != nil {
+			return err
+		}
+		if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}}); err != nil {
+			return err
+		}
+		if err := tx.Audit(ev); err != nil {
+			return err
+		}
+		return tx.emitBulk(bulk)
 	}
-	if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}}); err != nil {
-		return err
-	}
-	if err := tx.Audit(audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, first+int64(len(subs))-1),
-		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}); err != nil {
-		return err
-	}
-	return tx.emitBulk(bulk)
 }
 
 // subjectInline: the new subjects of an import share their type, status,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"xinyong/internal/catalog"
 	"xinyong/internal/pii"
 	"xinyong/internal/record"
 	"xinyong/internal/store"
@@ -495,6 +496,55 @@ func TestCompactContentReadsBack(t *testing.T) {
 		}
 		if again := recIngest(t, s, false, row); again.Duplicate != 1 {
 			t.Errorf("re-sent row: %+v", recCountsOf(again))
+		}
+	})
+}
+
+// A row may name its subject by a former code only (placeholder USCC): it
+// is resolved to the subject holding that code, also one created by an
+// earlier chunk of the same batch; an unknown former code is rejected.
+func TestIngestResolvesFormerCodes(t *testing.T) {
+	xtest.EachWith(t, xtest.Options{Now: recClock}, func(t *testing.T, s *store.Store) {
+		recSetupDepts(t, s, false)
+		ctx := context.Background()
+		code := recNewUSCC()
+		org := code[8:17] // 组织机构代码: the USCC's 9th to 17th characters
+		withCode := recPenalty("罚L1", code, "丙公司", "2025-02-20")
+		withCode["CF_XDR_ZZJG"] = org
+		byFormer := recPenalty("罚L2", catalog.PlaceholderUSCC, "丙公司", "2025-02-21")
+		byFormer["CF_XDR_ZZJG"] = org[:8] + "-" + org[8:]
+		unknown := recPenalty("罚L3", catalog.PlaceholderUSCC, "丁公司", "2025-02-21")
+		unknown["CF_XDR_ZZJG"] = recNewUSCC()[8:17]
+		rows := []map[string]string{withCode, byFormer, unknown}
+		in := make([]store.IngestRow, len(rows))
+		for i, r := range rows {
+			in[i] = store.IngestRow{Line: i + 1, Values: r}
+		}
+		rep, err := s.Ingest(ctx, &store.SliceRows{Rows: in}, store.IngestOptions{
+			Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", PII: recTestPII(t), Outcomes: true, ChunkSize: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(recCounts{Total: 3, Accepted: 2, Created: 2, Rejected: 1}, recCountsOf(rep)); diff != "" {
+			t.Fatalf("%s issues %+v", diff, rep.Issues)
+		}
+		if len(rep.Issues) != 1 || rep.Issues[0].Row != 3 || !strings.Contains(rep.Issues[0].Reason, "未找到") {
+			t.Fatalf("issues: %+v", rep.Issues)
+		}
+		first, _ := s.Record(ctx, rep.Outcomes[0].ID)
+		second, _ := s.Record(ctx, rep.Outcomes[1].ID)
+		if first.SubjectID == 0 || first.SubjectID != second.SubjectID {
+			t.Fatalf("former code in a later chunk resolved to subject %d, want %d", second.SubjectID, first.SubjectID)
+		}
+		// A later batch finds the stored former code.
+		again := recPenalty("罚L4", catalog.PlaceholderUSCC, "丙公司", "2025-02-22")
+		again["CF_XDR_ZZJG"] = org
+		rep2 := recIngest(t, s, false, again)
+		if rep2.Created != 1 {
+			t.Fatalf("second batch: %+v %+v", recCountsOf(rep2), rep2.Issues)
+		}
+		if r, _ := s.Record(ctx, rep2.Outcomes[0].ID); r.SubjectID != first.SubjectID {
+			t.Fatalf("second batch resolved to subject %d, want %d", r.SubjectID, first.SubjectID)
 		}
 	})
 }
