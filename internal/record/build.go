@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"xinyong/internal/calendar"
 	"xinyong/internal/catalog"
@@ -138,27 +139,35 @@ func Canonical(values map[string]string) (string, string) {
 
 // canonicalOf is Canonical for values whose keys are among codes (sorted
 // ascending): the keys are taken in that order instead of being collected
-// and sorted per row. It also returns the Compact form over codes. Any
-// other key falls back to Canonical (and no compact form).
+// and sorted per row. It returns the Compact form over codes and the hash of
+// the canonical JSON, which is hashed from a reused buffer and not kept
+// (canonical is ""). Any other key falls back to Canonical (canonical set,
+// no compact form).
 func canonicalOf(codes []string, values map[string]string) (canonical, compact, hash string) {
-	var b, c strings.Builder
-	b.Grow(64 * len(values))
-	if !writeInOrder(codes, values, &b, &c) {
+	bp := canonBufs.Get().(*[]byte)
+	defer canonBufs.Put(bp)
+	var c strings.Builder
+	b, ok := writeInOrder(codes, values, (*bp)[:0], &c)
+	*bp = b[:0]
+	if !ok {
 		canonical, hash = Canonical(values)
 		return canonical, "", hash
 	}
-	canonical = b.String()
-	sum := sha256.Sum256([]byte(canonical))
-	return canonical, c.String(), hex.EncodeToString(sum[:])
+	sum := sha256.Sum256(b)
+	return "", c.String(), hex.EncodeToString(sum[:])
 }
 
-// writeInOrder writes values, taken in the order of codes, as the canonical
-// JSON object to b (when not nil) and as the Compact array to c. It reports
-// false when values holds a key outside codes.
-func writeInOrder(codes []string, values map[string]string, b, c *strings.Builder) bool {
+var canonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeInOrder writes values, taken in the order of codes, as the Compact
+// array to c and, when b is not nil, as the canonical JSON object appended
+// to b (each value escaped once, in c, and copied). It reports false when
+// values holds a key outside codes.
+func writeInOrder(codes []string, values map[string]string, b []byte, c *strings.Builder) ([]byte, bool) {
 	c.Grow(48 * len(values))
-	if b != nil {
-		b.WriteByte('{')
+	canon := b != nil
+	if canon {
+		b = append(b, '{')
 	}
 	c.WriteByte('[')
 	n, absent := 0, 0
@@ -171,54 +180,59 @@ func writeInOrder(codes []string, values map[string]string, b, c *strings.Builde
 			absent++
 			continue
 		}
-		if b != nil {
-			if n > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, k)
-			b.WriteByte(':')
-			writeJSONString(b, v)
-		}
 		if c.Len() > 1 {
 			c.WriteByte(',')
 		}
 		for ; absent > 0; absent-- {
 			c.WriteString("0,")
 		}
+		at := c.Len()
 		writeJSONString(c, v)
+		if canon {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = append(b, c.String()[at:]...)
+		}
 		n++
 	}
 	if n != len(values) {
-		return false
+		return b, false
 	}
-	if b != nil {
-		b.WriteByte('}')
+	if canon {
+		b = append(b, '}')
 	}
 	c.WriteByte(']')
-	return true
+	return b, true
 }
 
-// jsonSpecial marks the bytes json.Marshal escapes (control characters,
-// quote, backslash and the HTML characters).
+// jsonSpecial marks the bytes a JSON string cannot hold as they are (or
+// that json.Marshal escapes: <, >, &).
 var jsonSpecial = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
+	for i := 0; i < 0x20; i++ {
+		t[i] = true
+	}
+	for _, c := range `"\<>&` {
 		t[c] = true
 	}
-	for _, c := range `"\\<>&` {
-		t[c] = true
-	}
+	t[0x7f] = false
 	return t
 }()
 
-func writeJSONString(b *strings.Builder, s string) {
-	simple := true
+func isSimpleJSON(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if jsonSpecial[s[i]] {
-			simple = false
-			break
+			return false
 		}
 	}
-	if simple {
+	return true
+}
+
+// writeJSONString writes s as a JSON string, escaped as json.Marshal does.
+func writeJSONString(b *strings.Builder, s string) {
+	if isSimpleJSON(s) {
 		b.WriteByte('"')
 		b.WriteString(s)
 		b.WriteByte('"')
@@ -226,6 +240,17 @@ func writeJSONString(b *strings.Builder, s string) {
 	}
 	q, _ := json.Marshal(s)
 	b.Write(q)
+}
+
+// appendJSONString is writeJSONString for a byte slice.
+func appendJSONString(b []byte, s string) []byte {
+	if isSimpleJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 // ParseContent decodes stored content in the canonical form (a JSON object
@@ -247,7 +272,7 @@ func ParseContent(s string) map[string]string {
 // always that of the canonical form.
 func Compact(codes []string, values map[string]string) (content string, ok bool) {
 	var c strings.Builder
-	if !writeInOrder(codes, values, nil, &c) {
+	if _, ok := writeInOrder(codes, values, nil, &c); !ok {
 		return "", false
 	}
 	return c.String(), true

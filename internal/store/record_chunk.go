@@ -43,6 +43,9 @@ type ingester struct {
 	stop  <-chan struct{}
 	queue []func() error
 	next  map[string]int64
+	// noSubjects: the store had no subject when the batch began, so the
+	// workers have none to look up.
+	noSubjects bool
 }
 
 // writeStep is work for the writer goroutine: ops run in order on the
@@ -227,6 +230,9 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 // the batch, outside the transaction: the batch holds the write lock from
 // its start, so the committed subjects are exactly those it started with.
 func (in *ingester) findStored(pr *prepared) error {
+	if in.noSubjects {
+		return nil
+	}
 	var codes, hashes []any
 	seen := map[string]bool{}
 	for _, p := range pr.ok {

@@ -249,6 +249,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			}
 			in.next[table] = max + 1
 		}
+		in.noSubjects = in.next["subjects"] == 1
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
 		var one int
