@@ -65,12 +65,18 @@ func recSetupDepts(t testing.TB, s *store.Store, review bool) {
 
 func recIngest(t testing.TB, s *store.Store, strict bool, rows ...map[string]string) *store.BatchReport {
 	t.Helper()
+	return recIngestChunked(t, s, strict, 0, rows...)
+}
+
+// recIngestChunked is recIngest in chunks of chunk rows (0: the default).
+func recIngestChunked(t testing.TB, s *store.Store, strict bool, chunk int, rows ...map[string]string) *store.BatchReport {
+	t.Helper()
 	in := make([]store.IngestRow, len(rows))
 	for i, r := range rows {
 		in[i] = store.IngestRow{Line: i + 1, Values: r}
 	}
 	rep, err := s.Ingest(context.Background(), &store.SliceRows{Rows: in}, store.IngestOptions{
-		Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", Strict: strict, PII: recTestPII(t), Outcomes: true})
+		Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", Strict: strict, PII: recTestPII(t), Outcomes: true, ChunkSize: chunk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,15 +383,7 @@ func TestIngestFirstBatchFindsItsOwnRows(t *testing.T) {
 		changed["CF_NR"] = "警告，并处罚款6000元"
 		changed["CF_NR_FK"] = "0.6"
 		rows := []map[string]string{a, recPenalty("罚2", other, "乙公司", "2025-02-21"), recPenalty("罚3", code, "甲公司", "2025-02-21"), a, changed}
-		in := make([]store.IngestRow, len(rows))
-		for i, r := range rows {
-			in[i] = store.IngestRow{Line: i + 1, Values: r}
-		}
-		rep, err := s.Ingest(ctx, &store.SliceRows{Rows: in}, store.IngestOptions{
-			Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", PII: recTestPII(t), Outcomes: true, ChunkSize: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		rep := recIngestChunked(t, s, false, 2, rows...)
 		if diff := cmp.Diff(recCounts{Total: 5, Accepted: 5, Created: 3, Duplicate: 1, Corrected: 1}, recCountsOf(rep)); diff != "" {
 			t.Fatal(diff)
 		}
@@ -515,16 +513,7 @@ func TestIngestResolvesFormerCodes(t *testing.T) {
 		byFormer["CF_XDR_ZZJG"] = org[:8] + "-" + org[8:]
 		unknown := recPenalty("罚L3", catalog.PlaceholderUSCC, "丁公司", "2025-02-21")
 		unknown["CF_XDR_ZZJG"] = recNewUSCC()[8:17]
-		rows := []map[string]string{withCode, byFormer, unknown}
-		in := make([]store.IngestRow, len(rows))
-		for i, r := range rows {
-			in[i] = store.IngestRow{Line: i + 1, Values: r}
-		}
-		rep, err := s.Ingest(ctx, &store.SliceRows{Rows: in}, store.IngestOptions{
-			Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1", PII: recTestPII(t), Outcomes: true, ChunkSize: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		rep := recIngestChunked(t, s, false, 1, withCode, byFormer, unknown)
 		if diff := cmp.Diff(recCounts{Total: 3, Accepted: 2, Created: 2, Rejected: 1}, recCountsOf(rep)); diff != "" {
 			t.Fatalf("%s issues %+v", diff, rep.Issues)
 		}
