@@ -73,25 +73,8 @@ const stackFields = 64
 // imported row, so it avoids per-call compilation and allocates little.
 func (t *Type) ValidateRow(row map[string]string) (Row, []errs.FieldError) {
 	ix := t.index()
-	n := len(t.Fields)
-
-	var (
-		vbuf  [stackFields]string
-		sbuf  [stackFields]uint8
-		dbuf  [stackFields]dateVal
-		dupb  [stackFields]bool
-		vals  []string
-		state []uint8
-		dates []dateVal
-		dups  []bool
-	)
-	if n <= stackFields {
-		vals, state, dates, dups = vbuf[:n], sbuf[:n], dbuf[:n], dupb[:n]
-	} else {
-		vals, state, dates, dups = make([]string, n), make([]uint8, n), make([]dateVal, n), make([]bool, n)
-	}
-
-	var problems []errs.FieldError
+	var buf rowBuf
+	c := buf.slices(len(t.Fields))
 	var unknown []string
 	for k, v := range row {
 		i, ok := ix.byKey[k]
@@ -106,18 +89,71 @@ func (t *Type) ValidateRow(row map[string]string) (Row, []errs.FieldError) {
 			continue
 		}
 		v = trim(v)
-		if state[i] == stOK { // same field given twice (code and name)
-			if vals[i] == "" {
-				vals[i] = v
-			} else if v != "" && v != vals[i] {
-				dups[i] = true
+		if c.state[i] == stOK { // same field given twice (code and name)
+			if c.vals[i] == "" {
+				c.vals[i] = v
+			} else if v != "" && v != c.vals[i] {
+				c.dups[i] = true
 			}
 			continue
 		}
-		state[i] = stOK
-		vals[i] = v
+		c.state[i] = stOK
+		c.vals[i] = v
 	}
+	return t.check(ix, c, unknown)
+}
 
+// ValidateCells is ValidateRow for a row as a file reader has it: cells[i]
+// is the value of the field whose code is codes[i] ("" = a column to
+// ignore; codes come from ResolveHeader). A field in two columns takes the
+// later one. It saves building a map per row.
+func (t *Type) ValidateCells(codes, cells []string) (Row, []errs.FieldError) {
+	ix := t.index()
+	var buf rowBuf
+	c := buf.slices(len(t.Fields))
+	var unknown []string
+	for j, code := range codes {
+		if code == "" || j >= len(cells) {
+			continue
+		}
+		i, ok := ix.byKey[code]
+		if !ok {
+			unknown = append(unknown, code)
+			continue
+		}
+		c.vals[i], c.state[i] = trim(cells[j]), stOK
+	}
+	return t.check(ix, c, unknown)
+}
+
+// rowBuf holds a row's working values on the stack for types of up to
+// stackFields fields.
+type rowBuf struct {
+	vals  [stackFields]string
+	state [stackFields]uint8
+	dates [stackFields]dateVal
+	dups  [stackFields]bool
+}
+
+// rowSlices are a row's working values by field index.
+type rowSlices struct {
+	vals  []string
+	state []uint8
+	dates []dateVal
+	dups  []bool
+}
+
+func (b *rowBuf) slices(n int) rowSlices {
+	if n <= stackFields {
+		return rowSlices{b.vals[:n], b.state[:n], b.dates[:n], b.dups[:n]}
+	}
+	return rowSlices{make([]string, n), make([]uint8, n), make([]dateVal, n), make([]bool, n)}
+}
+
+// check validates and normalises the collected values (ValidateRow).
+func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.FieldError) {
+	vals, state, dates, dups := c.vals, c.state, c.dates, c.dups
+	var problems []errs.FieldError
 	present := 0
 	for i := range t.Fields {
 		f := &t.Fields[i]

@@ -467,3 +467,66 @@ func TestValidateRowConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// ValidateCells (a file's row by column) validates exactly as ValidateRow
+// does the same values in a map.
+func TestValidateCellsMatchesValidateRow(t *testing.T) {
+	lic, pen := mustType(t, "license"), mustType(t, "penalty")
+	for _, c := range []struct {
+		typ *Type
+		row map[string]string
+	}{
+		{lic, goodLicense()},
+		{pen, goodPenaltyZh()},
+		{pen, with(goodPenaltyZh(), "行政处罚决定书文号", "\x00")},
+		{pen, with(goodPenaltyZh(), "处罚决定日期", "2023-02-30")},
+		{pen, with(goodPenaltyZh(), "处罚类别", "警告;没有这种处罚")},
+		{pen, with(goodPenaltyZh(), "行政相对人代码_1（统一社会信用代码）", "91350100M000100Y4")},
+		{pen, with(goodPenaltyZh(), "违法行为类型", strings.Repeat("违", 3000))},
+		{lic, with(goodLicense(), "XK_YXQZI", "长期", "XK_XDR_LB", "个体工商户")},
+	} {
+		header := make([]string, 0, len(c.row))
+		cells := make([]string, 0, len(c.row))
+		for k, v := range c.row {
+			header, cells = append(header, k), append(cells, v)
+		}
+		codes, unknown := c.typ.ResolveHeader(header)
+		if len(unknown) > 0 {
+			t.Fatalf("unknown header %v", unknown)
+		}
+		wantRow, wantProblems := c.typ.ValidateRow(c.row)
+		gotRow, gotProblems := c.typ.ValidateCells(codes, cells)
+		if diff := cmp.Diff(wantRow, gotRow); diff != "" {
+			t.Errorf("row (-map +cells):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantProblems, gotProblems); diff != "" {
+			t.Errorf("problems (-map +cells):\n%s", diff)
+		}
+	}
+	// A column the header did not resolve is ignored; a field in two
+	// columns takes the later one.
+	r, problems := pen.ValidateCells([]string{"CF_WSH", "", "CF_WSH"}, []string{"罚1", "x", "罚2"})
+	if r.DocNo != "罚2" {
+		t.Errorf("doc no %q from two columns, want the later", r.DocNo)
+	}
+	for _, p := range problems {
+		if strings.Contains(p.Reason, "未知字段") {
+			t.Errorf("ignored column reported: %v", p)
+		}
+	}
+}
+
+func BenchmarkValidateCellsPenalty(b *testing.B) {
+	pen := mustType(b, "penalty")
+	var header, cells []string
+	for k, v := range goodPenaltyZh() {
+		header, cells = append(header, k), append(cells, v)
+	}
+	codes, _ := pen.ResolveHeader(header)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, problems := pen.ValidateCells(codes, cells); len(problems) > 0 {
+			b.Fatal(problems)
+		}
+	}
+}

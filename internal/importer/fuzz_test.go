@@ -37,7 +37,7 @@ func FuzzImport(f *testing.F) {
 			if err != nil {
 				return
 			}
-			pen.ValidateRow(row.Values)
+			row.Validate(pen)
 		}
 		t.Fatalf("more than 10000 rows from %d bytes", len(data))
 	})

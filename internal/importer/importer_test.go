@@ -66,10 +66,10 @@ func TestOpenCSVEncodingsAndHeaders(t *testing.T) {
 				t.Errorf("codes (-want +got):\n%s", diff)
 			}
 			rows := readAll(t, tb)
-			if len(rows) != 2 || rows[0].Line != 2 || rows[1].Line != 4 || rows[1].Values["CF_XDR_MC"] != "乙公司" {
+			if len(rows) != 2 || rows[0].Line != 2 || rows[1].Line != 4 || rows[1].Value("CF_XDR_MC") != "乙公司" {
 				t.Fatalf("rows: %+v", rows)
 			}
-			if _, ok := rows[0].Values["ID"]; ok {
+			if _, problems := rows[0].Validate(ty); rows[0].Value("ID") != "" || len(problems) > 0 && strings.Contains(problems[len(problems)-1].Reason, "未知字段") {
 				t.Error("unknown column passed through")
 			}
 			w := tb.ReadWarnings()
@@ -150,7 +150,7 @@ func TestRawCellsMaskIdentityNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readAll(t, tb)
-	if rows[0].Values["CF_XDR_ZJHM"] != "11010519491231002X" || rows[0].Raw[1] != "1101**********002X" {
-		t.Errorf("values %v raw %v", rows[0].Values, rows[0].Raw)
+	if rows[0].Value("CF_XDR_ZJHM") != "11010519491231002X" || rows[0].Raw[1] != "1101**********002X" || rows[0].Cells[1] != "11010519491231002X" {
+		t.Errorf("cells %v raw %v", rows[0].Cells, rows[0].Raw)
 	}
 }

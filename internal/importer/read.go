@@ -253,15 +253,16 @@ func (tb *Table) Next() (store.IngestRow, error) {
 			tb.Warnings = append(tb.Warnings, store.Issue{Row: tb.line, Field: "", Reason: "模板示例行未修改，已忽略"})
 			continue
 		}
-		row := store.IngestRow{Line: tb.line, Values: make(map[string]string, len(tb.Codes)), Raw: append([]string(nil), rec...)}
-		for i, c := range tb.Codes {
-			if c != "" && i < len(rec) {
-				row.Values[c] = rec[i]
-			}
-		}
+		// The reader reuses rec: the row keeps a copy, which is also its
+		// report copy unless identity numbers must be masked there.
+		cells := append([]string(nil), rec...)
+		row := store.IngestRow{Line: tb.line, Columns: tb.Codes, Cells: cells, Raw: cells}
 		for i := range tb.idCols {
-			if i < len(row.Raw) && row.Raw[i] != "" {
-				row.Raw[i] = tb.mask(row.Raw[i])
+			if i < len(cells) && cells[i] != "" {
+				if &row.Raw[0] == &cells[0] {
+					row.Raw = append([]string(nil), cells...)
+				}
+				row.Raw[i] = tb.mask(cells[i])
 			}
 		}
 		return row, nil

@@ -184,7 +184,7 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 			keepRejected(rep, p)
 			continue
 		}
-		vr, problems := in.t.ValidateRow(r.Values)
+		vr, problems := r.Validate(in.t)
 		if len(problems) > 0 {
 			for _, f := range problems {
 				p.reject(rep, f.Field, f.Reason)

@@ -22,8 +22,33 @@ import (
 type IngestRow struct {
 	Line   int               // row number shown in the report (file row, or 1-based array index)
 	Values map[string]string // by field code, Chinese name or alias
-	Raw    []string          // cells as given (for the XLSX report), optional
-	Err    string            // a reader-level problem with this row (e.g. bad quoting)
+	// Columns and Cells are the row as a file reader has it, instead of
+	// Values: Cells[i] is the value of field code Columns[i] ("" = column
+	// ignored). Columns is shared by the rows of a file.
+	Columns, Cells []string
+	Raw            []string // cells as given (for the XLSX report), optional
+	Err            string   // a reader-level problem with this row (e.g. bad quoting)
+}
+
+// Validate validates the row as a row of type t.
+func (r IngestRow) Validate(t *catalog.Type) (catalog.Row, []errs.FieldError) {
+	if r.Values == nil && r.Columns != nil {
+		return t.ValidateCells(r.Columns, r.Cells)
+	}
+	return t.ValidateRow(r.Values)
+}
+
+// Value returns the value the row gives for field code (tests, tools).
+func (r IngestRow) Value(code string) string {
+	if r.Values != nil {
+		return r.Values[code]
+	}
+	for i, c := range r.Columns {
+		if c == code && i < len(r.Cells) {
+			return r.Cells[i]
+		}
+	}
+	return ""
 }
 
 // RowReader yields rows until io.EOF.
