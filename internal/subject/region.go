@@ -101,6 +101,19 @@ const centralRegion = "100000"
 // itself, else its prefecture, else its province. Abolished codes that still
 // appear on old registrations thus get at least their province.
 func bestRegionName(code string) string {
+	if n, ok := regionNames.Load(code); ok {
+		return n.(string)
+	}
+	n := findRegionName(code)
+	regionNames.Store(code, n)
+	return n
+}
+
+// regionNames memoises bestRegionName (a few thousand codes; a USCC
+// validation asks for one).
+var regionNames sync.Map
+
+func findRegionName(code string) string {
 	if code == centralRegion {
 		return "中央"
 	}

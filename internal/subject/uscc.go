@@ -17,7 +17,15 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 // orgWeights are the GB 11714 weights for the 8-character body.
 var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 
-func usccValue(c byte) int { return strings.IndexByte(usccAlphabet, c) }
+func usccValue(c byte) int { return int(usccValues[c]) }
+
+// usccValues is usccValue as a table.
+var usccValues = func() (t [256]int8) {
+	for i := range t {
+		t[i] = int8(strings.IndexByte(usccAlphabet, byte(i)))
+	}
+	return t
+}()
 
 // orgValue maps 0-9 to 0-9 and A-Z to 10-35 (GB 11714), else -1.
 func orgValue(c byte) int {

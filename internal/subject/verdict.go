@@ -50,6 +50,9 @@ var cst = time.FixedZone("CST", 8*3600)
 // clean removes all whitespace (incl. U+3000 and zero-width characters),
 // folds full-width ASCII to half-width and upper-cases ASCII letters.
 func clean(s string) string {
+	if isCleanASCII(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -86,6 +89,17 @@ func isInvisible(r rune) bool {
 }
 
 // verdict helpers keep the validators short.
+
+// isCleanASCII reports whether clean(s) is s: only digits, capitals and
+// printable ASCII other than space (the usual code as typed).
+func isCleanASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || (c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
 
 func newVerdict(kind IDKind, input string) Verdict {
 	return Verdict{Kind: kind, Input: input, Normalized: clean(input)}
