@@ -51,7 +51,9 @@ var cst = time.FixedZone("CST", 8*3600)
 // folds full-width ASCII to half-width and upper-cases ASCII letters.
 func clean(s string) string {
 	if isCleanASCII(s) {
-		return s
+		// A copy: s is often a slice of a whole CSV record, which the
+		// normalised code (kept by the import's maps) must not pin.
+		return strings.Clone(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
