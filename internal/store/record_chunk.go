@@ -46,6 +46,8 @@ type ingester struct {
 	// noSubjects: the store had no subject when the batch began, so the
 	// workers have none to look up.
 	noSubjects bool
+	// copier encodes rows for COPY on PostgreSQL (nil on SQLite).
+	copier *copyEncoder
 }
 
 // writeStep is work for the writer goroutine: ops run in order on the
@@ -519,15 +521,23 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 	ev := audit.Event{Actor: in.o.Actor, Action: "record.import", Object: fmt.Sprintf("batch:%d", in.rep.BatchID),
 		After:  map[string]any{"ids": [2]int64{firstID, nextID - 1}, "content": digestStrings(hashes)},
 		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}
+	insertPlain, err := in.insertOp("records", recordCols, plain, recordInline)
+	if err != nil {
+		return err
+	}
+	insertGone, err := in.insertOp("records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline)
+	if err != nil {
+		return err
+	}
 	tx := in.tx
 	in.later(func() error {
 		if err := tx.setSequence("records", nextID-1); err != nil {
 			return err
 		}
-		if err := tx.bulkPrepared(in.stmts, "records", recordCols, plain, recordInline); err != nil {
+		if err := insertPlain(); err != nil {
 			return err
 		}
-		if err := tx.bulkPrepared(in.stmts, "records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline); err != nil {
+		if err := insertGone(); err != nil {
 			return err
 		}
 		if len(supersede) > 0 {

@@ -275,6 +275,11 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			in.next[table] = max + 1
 		}
 		in.noSubjects = in.next["subjects"] == 1
+		if tx.s.D.Name == "postgres" {
+			if in.copier, err = tx.newCopyEncoder("records", "subjects", "subject_legacy_ids"); err != nil {
+				return err
+			}
+		}
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
 		var one int

@@ -237,7 +237,10 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 		for i := range fresh {
 			fresh[i].ID = first + int64(i)
 		}
-		write := in.tx.subjectWrites(in.stmts, fresh, in.o.Actor)
+		write, err := in.subjectWrites(fresh)
+		if err != nil {
+			return err
+		}
 		in.later(write)
 	}
 	for _, w := range waiting {
@@ -318,10 +321,11 @@ func (tx *Tx) inList(keys []any) (string, any) {
 }
 
 // subjectWrites returns the writes of an import chunk's new subjects (ids
-// assigned): multi-row inserts, one audit entry for the chunk and one
-// subject.created event each. The rows are built now, on the caller's
-// goroutine.
-func (tx *Tx) subjectWrites(c stmtCache, subs []subject.Subject, actor string) func() error {
+// assigned): inserts, one audit entry for the chunk and one
+// subject.created event each. The rows are built (and on PostgreSQL
+// encoded) now, on the planner.
+func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) {
+	tx, actor := in.tx, in.o.Actor
 	first, last := subs[0].ID, subs[len(subs)-1].ID
 	now := micros(tx.s.Now())
 	rows := make([][]any, len(subs))
@@ -339,22 +343,32 @@ func (tx *Tx) subjectWrites(c stmtCache, subs []subject.Subject, actor string) f
 	}
 	ev := audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, last),
 		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}
+	insertSubjects, err := in.insertOp("subjects", subjectInsertCols, rows, subjectInline)
+	if err != nil {
+		return nil, err
+	}
+	insertLegacy, err := in.insertOp("subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}})
+	if err != nil {
+		return nil, err
+	}
 	return func() error {
 		if err := tx.setSequence("subjects", last); err != nil {
 			return err
 		}
-		if err := tx.bulkPrepared(c, "subjects", []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}, rows, subjectInline); err != nil {
+		if err := insertSubjects(); err != nil {
 			return err
 		}
-		if err := tx.bulkPrepared(c, "subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}}); err != nil {
+		if err := insertLegacy(); err != nil {
 			return err
 		}
 		if err := tx.Audit(ev); err != nil {
 			return err
 		}
 		return tx.emitBulk(bulk)
-	}
+	}, nil
 }
+
+var subjectInsertCols = []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}
 
 // subjectInline: the new subjects of an import share their type, status,
 // version and times and mostly their flag, identifier kind, registration

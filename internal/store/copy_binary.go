@@ -1,0 +1,178 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// An import on PostgreSQL encodes its rows in COPY's binary format on the
+// planner goroutine (copyEncoder), so that the writer only streams bytes:
+// pgx's generic encoder ran on the writer, in series with the server
+// (docs/benchmarks.md, Ingest, session 6).
+
+// PostgreSQL type OIDs of the columns an import writes.
+const (
+	oidBool    = 16
+	oidInt8    = 20
+	oidInt2    = 21
+	oidInt4    = 23
+	oidText    = 25
+	oidVarchar = 1043
+)
+
+// copySignature starts a binary COPY stream: signature, flags, header
+// extension length.
+var copySignature = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+
+// copyEncoder knows the column types of the tables an import writes.
+type copyEncoder struct {
+	types map[string]map[string]uint32 // table → column → type OID
+}
+
+// newCopyEncoder reads the column types of tables (in the transaction).
+func (tx *Tx) newCopyEncoder(tables ...string) (*copyEncoder, error) {
+	e := &copyEncoder{types: map[string]map[string]uint32{}}
+	for _, table := range tables {
+		rs, err := tx.query(`SELECT attname, CAST(atttypid AS BIGINT) FROM pg_attribute WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped`, table)
+		if err != nil {
+			return nil, fmt.Errorf("column types of %s: %w", table, err)
+		}
+		cols := map[string]uint32{}
+		for rs.Next() {
+			var name string
+			var oid int64
+			if err := rs.Scan(&name, &oid); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			cols[name] = uint32(oid)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+		e.types[table] = cols
+	}
+	return e, nil
+}
+
+// encode returns rows of table as a binary COPY stream.
+func (e *copyEncoder) encode(table string, cols []string, rows [][]any) ([]byte, error) {
+	oids := make([]uint32, len(cols))
+	for i, c := range cols {
+		oid, ok := e.types[table][c]
+		if !ok {
+			return nil, fmt.Errorf("copy into %s: no column %s", table, c)
+		}
+		oids[i] = oid
+	}
+	b := make([]byte, 0, 64+len(rows)*len(cols)*24)
+	b = append(b, copySignature...)
+	for _, r := range rows {
+		if len(r) != len(cols) {
+			return nil, fmt.Errorf("copy into %s: %d values for %d columns", table, len(r), len(cols))
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(len(r)))
+		for i, v := range r {
+			var err error
+			if b, err = appendCopyValue(b, oids[i], v); err != nil {
+				return nil, fmt.Errorf("copy into %s, column %s: %w", table, cols[i], err)
+			}
+		}
+	}
+	return binary.BigEndian.AppendUint16(b, 0xffff), nil
+}
+
+// appendCopyValue appends one field: its length (-1 for NULL) and its
+// binary form for the column's type.
+func appendCopyValue(b []byte, oid uint32, v any) ([]byte, error) {
+	var n int64
+	switch x := v.(type) {
+	case nil:
+		return binary.BigEndian.AppendUint32(b, math.MaxUint32), nil
+	case string:
+		if oid != oidText && oid != oidVarchar {
+			return nil, fmt.Errorf("text for type %d", oid)
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(len(x)))
+		return append(b, x...), nil
+	case bool:
+		if oid != oidBool {
+			return nil, fmt.Errorf("bool for type %d", oid)
+		}
+		c := byte(0)
+		if x {
+			c = 1
+		}
+		return append(binary.BigEndian.AppendUint32(b, 1), c), nil
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	default:
+		return nil, fmt.Errorf("unsupported value %T", v)
+	}
+	switch oid {
+	case oidInt8:
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), uint64(n)), nil
+	case oidInt4:
+		if n < math.MinInt32 || n > math.MaxInt32 {
+			return nil, fmt.Errorf("%d out of range for integer", n)
+		}
+		return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(b, 4), uint32(int32(n))), nil
+	case oidInt2:
+		if n < math.MinInt16 || n > math.MaxInt16 {
+			return nil, fmt.Errorf("%d out of range for smallint", n)
+		}
+		return binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint32(b, 2), uint16(int16(n))), nil
+	}
+	return nil, fmt.Errorf("integer for type %d", oid)
+}
+
+// copyEncoded streams rows that encode prepared (PostgreSQL, in a
+// connection transaction).
+func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error {
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = pgx.Identifier{c}.Sanitize()
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: not a pgx connection", table)
+		}
+		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, bytes.NewReader(data),
+			"COPY "+pgx.Identifier{table}.Sanitize()+" ("+strings.Join(quoted, ", ")+") FROM STDIN (FORMAT binary)")
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		if tag.RowsAffected() != int64(n) {
+			return fmt.Errorf("copy into %s: %d of %d rows", table, tag.RowsAffected(), n)
+		}
+		return nil
+	})
+}
+
+// insertOp returns the write of rows into table for the writer goroutine:
+// on PostgreSQL the rows are encoded now (on the caller, the planner) and
+// the write streams them; elsewhere it is bulkPrepared.
+func (in *ingester) insertOp(table string, cols []string, rows [][]any, lits inline) (func() error, error) {
+	if len(rows) == 0 {
+		return func() error { return nil }, nil
+	}
+	tx := in.tx
+	if in.copier == nil {
+		return func() error { return tx.bulkPrepared(in.stmts, table, cols, rows, lits) }, nil
+	}
+	data, err := in.copier.encode(table, cols, rows)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return tx.copyEncoded(table, cols, data, len(rows)) }, nil
+}
