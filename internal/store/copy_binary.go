@@ -161,14 +161,14 @@ func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error
 
 // insertOp returns the write of rows into table for the writer goroutine:
 // on PostgreSQL the rows are encoded now (on the caller, the planner) and
-// the write streams them; elsewhere it is bulkPrepared.
+// the write streams them; on SQLite it is insertEach.
 func (in *ingester) insertOp(table string, cols []string, rows [][]any, lits inline) (func() error, error) {
 	if len(rows) == 0 {
 		return func() error { return nil }, nil
 	}
 	tx := in.tx
 	if in.copier == nil {
-		return func() error { return tx.bulkPrepared(in.stmts, table, cols, rows, lits) }, nil
+		return func() error { return tx.insertEach(in.stmts, table, cols, rows, lits) }, nil
 	}
 	data, err := in.copier.encode(table, cols, rows)
 	if err != nil {

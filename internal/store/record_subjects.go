@@ -11,9 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"xinyong/internal/audit"
 	"xinyong/internal/catalog"
 	"xinyong/internal/errs"
@@ -375,25 +372,6 @@ var subjectInsertCols = []string{"id", "code", "type", "uscc", "code_flag", "id_
 // date and address; an organisation has no id_* columns, a person no uscc.
 var subjectInline = inline{fixed: []int{2, 4, 5, 13, 14, 15, 16, 17, 18}, nulls: []int{3, 6, 7, 8}}
 
-// copyRows loads rows with COPY (PostgreSQL, in a connection transaction):
-// one round trip and no statement to parse or plan.
-func (tx *Tx) copyRows(table string, cols []string, rows [][]any) error {
-	return tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy into %s: not a pgx connection", table)
-		}
-		n, err := c.Conn().CopyFrom(tx.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
-		if err != nil {
-			return fmt.Errorf("copy into %s: %w", table, err)
-		}
-		if int(n) != len(rows) {
-			return fmt.Errorf("copy into %s: %d of %d rows", table, n, len(rows))
-		}
-		return nil
-	})
-}
-
 // stmtCache holds prepared multi-row INSERT statements for the life of one
 // transaction: re-parsing a 500-row statement per chunk costs more than
 // executing it.
@@ -420,55 +398,7 @@ type inline struct {
 // further combinations are inserted with every column bound.
 const maxInlineVariants = 32
 
-// bulkPrepared is bulkInsert with statements prepared once per shape.
-func (tx *Tx) bulkPrepared(c stmtCache, table string, cols []string, rows [][]any, lits inline) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if tx.conn != nil && tx.s.D.Name == "postgres" {
-		return tx.copyRows(table, cols, rows)
-	}
-	if tx.s.D.Name == "sqlite" {
-		return tx.insertEach(c, table, cols, rows, lits)
-	}
-	per := min(30000/len(cols), 500)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	verb := "INSERT INTO "
-	head := verb + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	args := make([]any, 0, per*len(cols))
-	// The statements run without the caller's cancellation: with a
-	// cancellable context the SQLite driver starts a watcher goroutine and a
-	// progress handler per call, which costs more than a one-row INSERT.
-	// Cancellation is honoured between calls of bulkPrepared.
-	if err := tx.ctx.Err(); err != nil {
-		return err
-	}
-	ctx := context.WithoutCancel(tx.ctx)
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
-		n := end - start
-		key := fmt.Sprintf("%s/%d/%d", table, len(cols), n)
-		st, ok := c[key]
-		if !ok {
-			var err error
-			st, err = tx.db.PrepareContext(tx.ctx, tx.s.D.Rebind(head+strings.TrimSuffix(strings.Repeat(one+",", n), ",")))
-			if err != nil {
-				return fmt.Errorf("prepare insert %s: %w", table, err)
-			}
-			c[key] = st
-		}
-		args = args[:0]
-		for _, r := range rows[start:end] {
-			args = append(args, r...)
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("bulk insert %s: %w", table, err)
-		}
-	}
-	return nil
-}
-
-// insertEach is bulkPrepared on SQLite. One row per statement: SQLite gives
+// insertEach writes an import's rows on SQLite. One row per statement: SQLite gives
 // a multi-row INSERT a statement journal of every page it touches (≈ 40 %
 // more work measured); a prepared single-row INSERT has none and the call
 // costs little in-process. OR ROLLBACK: any failure aborts the whole batch
@@ -479,7 +409,7 @@ func (tx *Tx) insertEach(c stmtCache, table string, cols []string, rows [][]any,
 	// The statements run without the caller's cancellation: with a
 	// cancellable context the SQLite driver starts a watcher goroutine and a
 	// progress handler per call, which costs more than a one-row INSERT.
-	// Cancellation is honoured between calls of bulkPrepared.
+	// Cancellation is honoured between calls of insertEach.
 	if err := tx.ctx.Err(); err != nil {
 		return err
 	}

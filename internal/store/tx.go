@@ -100,7 +100,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 
 // inConnTx is InTx on a connection of its own with BEGIN/COMMIT issued as
 // statements, so that fn can also reach the driver connection: COPY on
-// PostgreSQL (copyRows), the driver's own prepared INSERTs on SQLite
+// PostgreSQL (copyEncoded), the driver's own prepared INSERTs on SQLite
 // (insertEach). On SQLite the transaction begins IMMEDIATE, as InTx's do
 // (_txlock=immediate), and the WAL is truncated after the commit as by InTx.
 func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
