@@ -100,6 +100,24 @@ func TestIngestLeavesWALToNextCommit(t *testing.T) {
 	if err != nil || fi.Size() <= 64<<10 {
 		t.Fatalf("the import truncated the WAL itself (size %v, %v)", fi.Size(), err)
 	}
+	// The next import truncates it before it begins (batches back to back
+	// must not grow it without bound).
+	var during int64 = -1
+	more := make([]store.IngestRow, 3)
+	for i := range more {
+		more[i] = store.IngestRow{Line: i + 1, Values: recPenalty(fmt.Sprintf("榕市监罚〔2025〕WALB%d号", i), recNewUSCC(), "福州测试有限公司", "2025-02-26")}
+	}
+	if _, err := s.Ingest(context.Background(), &store.SliceRows{Rows: more}, store.IngestOptions{Dept: "samr", Type: "penalty", Source: "test", Actor: "user:1",
+		PII: recTestPII(t), ChunkSize: 1, Progress: func(int) {
+			if fi, err := os.Stat(s.Path + "-wal"); err == nil && during < 0 {
+				during = fi.Size()
+			}
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	if during > 64<<10 {
+		t.Fatalf("the next import began with a WAL of %d bytes", during)
+	}
 	if err := store.ExecInTx(s, `CREATE TABLE after_import (id INTEGER PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}

@@ -251,6 +251,12 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		if _, err := s.w.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
 			return nil, err
 		}
+		// A batch leaves the WAL to the checkpointer (tx.leaveWAL); the
+		// next batch truncates it first, so that batches back to back do
+		// not grow it without bound.
+		if s.Path != "" {
+			s.truncateWAL()
+		}
 	}
 	err = s.inConnTx(ctx, func(tx *Tx) error {
 		if err := tx.serialize(); err != nil {
