@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"syscall"
@@ -67,6 +68,7 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 	dsn := fs.String("db", "", "postgres:// URL (a fresh schema is created and dropped); empty: a temporary SQLite file")
 	dir := fs.String("dir", "", "work directory (default: a new temporary directory, removed afterwards)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
+	traceOut := fs.String("trace", "", "write an execution trace of the import to this file (go tool trace)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -147,11 +149,24 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 		}
 		pprof.StartCPUProfile(pf)
 	}
+	if *traceOut != "" {
+		tf, err := os.Create(*traceOut)
+		if err != nil {
+			return err
+		}
+		defer tf.Close()
+		if err := trace.Start(tf); err != nil {
+			return err
+		}
+	}
 	cpu0 := cpuTime()
 	ours, rep, err := timeImport(ctx, st, p, csvPath)
 	oursCPU := cpuTime() - cpu0
 	if *profile != "" {
 		pprof.StopCPUProfile()
+	}
+	if *traceOut != "" {
+		trace.Stop()
 	}
 	if err != nil {
 		return err
