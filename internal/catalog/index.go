@@ -15,6 +15,7 @@ type fieldIndex struct {
 	other   bool              // value set holds 其他: accept "其他…" free text
 	condIdx int               // RequiredWhen field index, -1 if none
 	condAny []string
+	code    string
 	label   string // "名称（CODE）" used in reasons
 	allowed string // "a、b、c" used in reasons
 }
@@ -30,6 +31,7 @@ type typeIndex struct {
 	role      [roleCount]int // first field with the role, -1 if none
 	legacy    []int          // fields with RoleSubjectCodeLegacy
 	codes     []string       // field codes, sorted, without duplicates
+	sorted    []int          // field index of each of codes (the last field of a code)
 }
 
 func (ix *typeIndex) matches(t *Type) bool {
@@ -114,11 +116,19 @@ func buildIndex(t *Type) *typeIndex {
 			addKey(normHeader(a), i)
 		}
 	}
+	order := make([]int, len(t.Fields))
 	for i := range t.Fields {
-		ix.codes = append(ix.codes, t.Fields[i].Code)
+		ix.fields[i].code = t.Fields[i].Code
+		order[i] = i
 	}
-	slices.Sort(ix.codes)
-	ix.codes = slices.Compact(ix.codes)
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(t.Fields[a].Code, t.Fields[b].Code) })
+	for k, i := range order {
+		if k+1 < len(order) && t.Fields[order[k+1]].Code == t.Fields[i].Code {
+			continue // a later field of the same code wins
+		}
+		ix.codes = append(ix.codes, t.Fields[i].Code)
+		ix.sorted = append(ix.sorted, i)
+	}
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		fi := &ix.fields[i]

@@ -12,10 +12,12 @@ import (
 
 // Row is a validated, normalised row of a record type.
 type Row struct {
-	// Values holds every non-empty field by code, normalised: trimmed; dates
-	// as YYYY-MM-DD; decimals canonical ("1.5"); enum_multi values in
-	// catalogue order joined by ";"; codes and ID numbers upper-case.
-	Values map[string]string
+	// vals holds every field's value by field index ("" = empty),
+	// normalised: trimmed; dates as YYYY-MM-DD; decimals canonical ("1.5");
+	// enum_multi values in catalogue order joined by ";"; codes and ID
+	// numbers upper-case. See Value, Values and SortedValues.
+	vals []string
+	ix   *typeIndex
 
 	SubjectName      string
 	SubjectType      string // SubjectOrg, SubjectPerson, SubjectIndividual or ""
@@ -50,7 +52,38 @@ type Row struct {
 }
 
 // Value returns the normalised value of a field ("" when empty).
-func (r Row) Value(code string) string { return r.Values[code] }
+func (r Row) Value(code string) string {
+	if r.ix == nil {
+		return ""
+	}
+	if i, ok := r.ix.byKey[code]; ok && r.ix.fields[i].code == code {
+		return r.vals[i]
+	}
+	return ""
+}
+
+// Values returns the non-empty fields by code.
+func (r Row) Values() map[string]string {
+	m := make(map[string]string, len(r.vals))
+	for i, v := range r.vals {
+		if v != "" {
+			m[r.ix.fields[i].code] = v
+		}
+	}
+	return m
+}
+
+// SortedValues appends to dst the value of every field in the order of the
+// type's SortedCodes ("" for an empty field).
+func (r Row) SortedValues(dst []string) []string {
+	if r.ix == nil {
+		return dst
+	}
+	for _, i := range r.ix.sorted {
+		dst = append(dst, r.vals[i])
+	}
+	return dst
+}
 
 // IsPerson reports whether the subject is a natural person.
 func (r Row) IsPerson() bool { return r.SubjectType == SubjectPerson }
@@ -154,7 +187,6 @@ func (b *rowBuf) slices(n int) rowSlices {
 func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.FieldError) {
 	vals, state, dates, dups := c.vals, c.state, c.dates, c.dups
 	var problems []errs.FieldError
-	present := 0
 	for i := range t.Fields {
 		f := &t.Fields[i]
 		fi := &ix.fields[i]
@@ -187,7 +219,6 @@ func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.
 		}
 		vals[i] = canon
 		state[i] = stOK
-		present++
 	}
 
 	problems = crossCheck(t, ix, vals, state, dates, problems)
@@ -199,13 +230,18 @@ func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.
 		}
 	}
 
-	r := Row{Values: make(map[string]string, present)}
+	r := Row{ix: ix}
+	if len(problems) == 0 {
+		r.vals = make([]string, len(t.Fields))
+	}
 	for i := range t.Fields {
 		if state[i] != stOK {
 			continue
 		}
 		v := vals[i]
-		r.Values[t.Fields[i].Code] = v
+		if r.vals != nil {
+			r.vals[i] = v
+		}
 		switch ix.fields[i].role {
 		case rSubjectName:
 			r.SubjectName = v

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"xinyong/internal/errs"
 )
@@ -97,14 +98,14 @@ func TestValidateRowGoodLicense(t *testing.T) {
 	if r.OpenEnded || r.Status != "0" || r.SubjectType != SubjectOrg || r.IsPerson() {
 		t.Errorf("OpenEnded %v Status %q SubjectType %q", r.OpenEnded, r.Status, r.SubjectType)
 	}
-	if got := r.Values["XK_JDRQ"] + " " + r.Values["XK_YXQZ"]; got != "2024-03-01 2024-03-01" {
+	if got := r.Value("XK_JDRQ") + " " + r.Value("XK_YXQZ"); got != "2024-03-01 2024-03-01" {
 		t.Errorf("normalised dates %q", got)
 	}
-	if _, ok := r.Values["XK_XDR_ZJHM"]; ok {
+	if _, ok := r.Values()["XK_XDR_ZJHM"]; ok {
 		t.Error("empty field stored in Values")
 	}
-	if len(r.Values) != 17 {
-		t.Errorf("len(Values) = %d, want 17", len(r.Values))
+	if len(r.Values()) != 17 {
+		t.Errorf("len(Values) = %d, want 17", len(r.Values()))
 	}
 }
 
@@ -122,7 +123,7 @@ func TestValidateRowGoodPenaltyChineseHeaders(t *testing.T) {
 		"CF_YXQ": "2025-03-01", "CF_CFJG": "示例市市场监督管理局", "CF_CFJGDM": "11350100MB0000000X",
 		"CF_SJLY": "示例市市场监督管理局", "CF_SJLYDM": "11350100MB0000000X",
 	}
-	if diff := cmp.Diff(want, r.Values); diff != "" {
+	if diff := cmp.Diff(want, r.Values()); diff != "" {
 		t.Errorf("Values (-want +got):\n%s", diff)
 	}
 	if !r.HasAmount || r.Amount != 500000 || r.HasConfiscated {
@@ -496,8 +497,11 @@ func TestValidateCellsMatchesValidateRow(t *testing.T) {
 		}
 		wantRow, wantProblems := c.typ.ValidateRow(c.row)
 		gotRow, gotProblems := c.typ.ValidateCells(codes, cells)
-		if diff := cmp.Diff(wantRow, gotRow); diff != "" {
+		if diff := cmp.Diff(wantRow, gotRow, cmpopts.IgnoreUnexported(Row{})); diff != "" {
 			t.Errorf("row (-map +cells):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantRow.Values(), gotRow.Values()); len(wantProblems) == 0 && diff != "" {
+			t.Errorf("values (-map +cells):\n%s", diff)
 		}
 		if diff := cmp.Diff(wantProblems, gotProblems); diff != "" {
 			t.Errorf("problems (-map +cells):\n%s", diff)

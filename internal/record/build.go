@@ -70,7 +70,16 @@ func Build(t *catalog.Type, row catalog.Row, env Env) Draft {
 			d.PublicityEnd = d.ValidTo
 		}
 	}
-	d.Content, d.Compact, d.ContentHash = canonicalOf(t.SortedCodes(), row.Values)
+	codes := t.SortedCodes()
+	vp := valueBufs.Get().(*[]string)
+	if vals := row.SortedValues((*vp)[:0]); len(vals) == len(codes) {
+		d.Compact, d.ContentHash = canonicalOf(codes, vals)
+		clear(vals)
+		*vp = vals[:0]
+	} else { // a row of another type
+		d.Content, d.ContentHash = Canonical(row.Values())
+	}
+	valueBufs.Put(vp)
 	return d
 }
 
@@ -137,46 +146,62 @@ func Canonical(values map[string]string) (string, string) {
 	return s, hex.EncodeToString(sum[:])
 }
 
-// canonicalOf is Canonical for values whose keys are among codes (sorted
-// ascending): the keys are taken in that order instead of being collected
-// and sorted per row. It returns the Compact form over codes and the hash of
-// the canonical JSON, which is hashed from a reused buffer and not kept
-// (canonical is ""). Any other key falls back to Canonical (canonical set,
-// no compact form).
-func canonicalOf(codes []string, values map[string]string) (canonical, compact, hash string) {
+// canonicalOf is Canonical for a row given as vals, the value of each of
+// codes (sorted ascending; "" = absent): the keys are taken in that order
+// instead of being collected and sorted per row. It returns the Compact
+// form and the hash of the canonical JSON, which is hashed from a reused
+// buffer and not kept.
+func canonicalOf(codes, vals []string) (compact, hash string) {
 	bp := canonBufs.Get().(*[]byte)
 	defer canonBufs.Put(bp)
 	var c strings.Builder
-	b, ok := writeInOrder(codes, values, (*bp)[:0], &c)
+	b := writeInOrder(codes, vals, (*bp)[:0], &c)
 	*bp = b[:0]
-	if !ok {
-		canonical, hash = Canonical(values)
-		return canonical, "", hash
-	}
 	sum := sha256.Sum256(b)
-	return "", c.String(), hex.EncodeToString(sum[:])
+	return c.String(), hex.EncodeToString(sum[:])
 }
+
+var valueBufs = sync.Pool{New: func() any { v := make([]string, 0, 64); return &v }}
 
 var canonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// writeInOrder writes values, taken in the order of codes, as the Compact
-// array to c and, when b is not nil, as the canonical JSON object appended
-// to b (each value escaped once, in c, and copied). It reports false when
-// values holds a key outside codes.
-func writeInOrder(codes []string, values map[string]string, b []byte, c *strings.Builder) ([]byte, bool) {
-	c.Grow(48 * len(values))
+// aligned returns the value of each of codes in values ("" = absent); ok
+// is false when values holds a key outside codes or an empty value (which
+// the Compact form cannot tell from an absent one).
+func aligned(codes []string, values map[string]string) (vals []string, ok bool) {
+	vals = make([]string, len(codes))
+	n := 0
+	for i, k := range codes {
+		if v, found := values[k]; found {
+			if v == "" {
+				return nil, false
+			}
+			vals[i] = v
+			n++
+		}
+	}
+	return vals, n == len(values)
+}
+
+// writeInOrder writes vals (the value of each of codes, "" = absent) as the
+// Compact array to c and, when b is not nil, as the canonical JSON object
+// appended to b (each value escaped once, in c, and copied).
+func writeInOrder(codes, vals []string, b []byte, c *strings.Builder) []byte {
+	// The size without escapes: the builder's string is kept, so it should
+	// not be much larger.
+	size := 2
+	for _, v := range vals {
+		size += len(v) + 3
+	}
+	c.Grow(size)
 	canon := b != nil
 	if canon {
 		b = append(b, '{')
 	}
 	c.WriteByte('[')
 	n, absent := 0, 0
-	for _, k := range codes {
-		if n == len(values) {
-			break
-		}
-		v, ok := values[k]
-		if !ok {
+	for i, v := range vals {
+		if v == "" {
 			absent++
 			continue
 		}
@@ -192,20 +217,17 @@ func writeInOrder(codes []string, values map[string]string, b []byte, c *strings
 			if n > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = appendJSONString(b, codes[i])
 			b = append(b, ':')
 			b = append(b, c.String()[at:]...)
 		}
 		n++
 	}
-	if n != len(values) {
-		return b, false
-	}
 	if canon {
 		b = append(b, '}')
 	}
 	c.WriteByte(']')
-	return b, true
+	return b
 }
 
 // jsonSpecial marks the bytes a JSON string cannot hold as they are (or
@@ -271,10 +293,12 @@ func ParseContent(s string) map[string]string {
 // outside codes: such content is stored canonical. The content hash is
 // always that of the canonical form.
 func Compact(codes []string, values map[string]string) (content string, ok bool) {
-	var c strings.Builder
-	if _, ok := writeInOrder(codes, values, nil, &c); !ok {
+	vals, ok := aligned(codes, values)
+	if !ok {
 		return "", false
 	}
+	var c strings.Builder
+	writeInOrder(codes, vals, nil, &c)
 	return c.String(), true
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -62,8 +63,8 @@ func (tx *Tx) newCopyEncoder(tables ...string) (*copyEncoder, error) {
 	return e, nil
 }
 
-// encode returns rows of table as a binary COPY stream.
-func (e *copyEncoder) encode(table string, cols []string, rows [][]any) ([]byte, error) {
+// oids returns the type OIDs of table's columns cols.
+func (e *copyEncoder) oids(table string, cols []string) ([]uint32, error) {
 	oids := make([]uint32, len(cols))
 	for i, c := range cols {
 		oid, ok := e.types[table][c]
@@ -72,27 +73,44 @@ func (e *copyEncoder) encode(table string, cols []string, rows [][]any) ([]byte,
 		}
 		oids[i] = oid
 	}
-	b := make([]byte, 0, 64+len(rows)*len(cols)*24)
-	b = append(b, copySignature...)
+	return oids, nil
+}
+
+// encode returns rows of table as a binary COPY stream.
+func (e *copyEncoder) encode(table string, cols []string, rows [][]any) ([]byte, error) {
+	oids, err := e.oids(table, cols)
+	if err != nil {
+		return nil, err
+	}
+	b := append(getCopyBuf(64+len(rows)*len(cols)*24), copySignature...)
 	for _, r := range rows {
 		if len(r) != len(cols) {
 			return nil, fmt.Errorf("copy into %s: %d values for %d columns", table, len(r), len(cols))
 		}
 		b = binary.BigEndian.AppendUint16(b, uint16(len(r)))
-		for i, v := range r {
-			var err error
-			if b, err = appendCopyValue(b, oids[i], v); err != nil {
-				return nil, fmt.Errorf("copy into %s, column %s: %w", table, cols[i], err)
-			}
+		var bad int
+		if b, bad, err = appendCopyValues(b, oids, r); err != nil {
+			return nil, fmt.Errorf("copy into %s, column %s: %w", table, cols[bad], err)
 		}
 	}
 	return binary.BigEndian.AppendUint16(b, 0xffff), nil
 }
 
+// appendCopyValues appends the fields vals of a row (without the field
+// count), vals[i] of type oids[i]; on error, the index of the bad value.
+func appendCopyValues(b []byte, oids []uint32, vals []any) ([]byte, int, error) {
+	for i, v := range vals {
+		var err error
+		if b, err = appendCopyValue(b, oids[i], v); err != nil {
+			return nil, i, err
+		}
+	}
+	return b, 0, nil
+}
+
 // appendCopyValue appends one field: its length (-1 for NULL) and its
 // binary form for the column's type.
 func appendCopyValue(b []byte, oid uint32, v any) ([]byte, error) {
-	var n int64
 	switch x := v.(type) {
 	case nil:
 		return binary.BigEndian.AppendUint32(b, math.MaxUint32), nil
@@ -103,21 +121,28 @@ func appendCopyValue(b []byte, oid uint32, v any) ([]byte, error) {
 		b = binary.BigEndian.AppendUint32(b, uint32(len(x)))
 		return append(b, x...), nil
 	case bool:
-		if oid != oidBool {
-			return nil, fmt.Errorf("bool for type %d", oid)
-		}
-		c := byte(0)
-		if x {
-			c = 1
-		}
-		return append(binary.BigEndian.AppendUint32(b, 1), c), nil
+		return appendCopyBool(b, oid, x)
 	case int:
-		n = int64(x)
+		return appendCopyInt(b, oid, int64(x))
 	case int64:
-		n = x
+		return appendCopyInt(b, oid, x)
 	default:
 		return nil, fmt.Errorf("unsupported value %T", v)
 	}
+}
+
+func appendCopyBool(b []byte, oid uint32, x bool) ([]byte, error) {
+	if oid != oidBool {
+		return nil, fmt.Errorf("bool for type %d", oid)
+	}
+	c := byte(0)
+	if x {
+		c = 1
+	}
+	return append(binary.BigEndian.AppendUint32(b, 1), c), nil
+}
+
+func appendCopyInt(b []byte, oid uint32, n int64) ([]byte, error) {
 	switch oid {
 	case oidInt8:
 		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), uint64(n)), nil
@@ -135,8 +160,30 @@ func appendCopyValue(b []byte, oid uint32, v any) ([]byte, error) {
 	return nil, fmt.Errorf("integer for type %d", oid)
 }
 
+// An import's COPY buffers (a chunk's rows, a few MB each) are reused:
+// fresh memory of that size costs more to fault in and clear than encoding
+// into it (docs/benchmarks.md, Ingest, session 7).
+var copyBufs sync.Pool
+
+// getCopyBuf returns an empty buffer of at least capacity n.
+func getCopyBuf(n int) []byte {
+	if p, ok := copyBufs.Get().(*[]byte); ok {
+		if cap(*p) >= n {
+			return (*p)[:0]
+		}
+		copyBufs.Put(p)
+	}
+	return make([]byte, 0, n)
+}
+
+// putCopyBuf gives back a buffer from getCopyBuf once nothing refers to it.
+func putCopyBuf(b []byte) {
+	b = b[:0]
+	copyBufs.Put(&b)
+}
+
 // copyEncoded streams rows that encode prepared (PostgreSQL, in a
-// connection transaction).
+// connection transaction) and gives data back to getCopyBuf.
 func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error {
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
@@ -147,6 +194,7 @@ func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error
 		if !ok {
 			return fmt.Errorf("copy into %s: not a pgx connection", table)
 		}
+		defer putCopyBuf(data)
 		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, bytes.NewReader(data),
 			"COPY "+pgx.Identifier{table}.Sanitize()+" ("+strings.Join(quoted, ", ")+") FROM STDIN (FORMAT binary)")
 		if err != nil {

@@ -22,3 +22,6 @@ func ExecInTx(s *Store, q string, args ...any) error {
 func BlockCheckCounts(s *Store, from, to time.Time) (map[string]int64, error) {
 	return s.blockCheckCounts(context.Background(), from, to)
 }
+
+// MigrateTo applies the migrations up to version target (tests).
+func MigrateTo(s *Store, target int) (int, error) { return s.migrateTo(context.Background(), target) }

@@ -64,6 +64,11 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int, err err
 // Migrate applies every pending migration, each in its own transaction, and
 // returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.migrateTo(ctx, 0)
+}
+
+// migrateTo applies the pending migrations up to version target (0: all).
+func (s *Store) migrateTo(ctx context.Context, target int) (int, error) {
 	cur, _, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err
@@ -73,6 +78,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
+		}
+		if target > 0 && m.version > target {
+			break
 		}
 		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {

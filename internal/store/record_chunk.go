@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -46,8 +47,10 @@ type ingester struct {
 	// noSubjects: the store had no subject when the batch began, so the
 	// workers have none to look up.
 	noSubjects bool
-	// copier encodes rows for COPY on PostgreSQL (nil on SQLite).
-	copier *copyEncoder
+	// copier encodes rows for COPY on PostgreSQL (nil on SQLite);
+	// recordOIDs are the types of recordCols.
+	copier     *copyEncoder
+	recordOIDs []uint32
 }
 
 // writeStep is work for the writer goroutine: ops run in order on the
@@ -126,6 +129,11 @@ type pendingRow struct {
 	ref      subjectRef
 	rejected bool
 	reasons  []string
+	state    record.State
+	// data are the values of recordDataCols (SQLite); enc is them encoded
+	// for COPY (PostgreSQL).
+	data []any
+	enc  []byte
 }
 
 func (p *pendingRow) reject(rep *BatchReport, field, reason string) {
@@ -146,16 +154,23 @@ type existing struct {
 	inChunk      int // index into the chunk's inserts of the current version, -1 if stored
 }
 
-var recordCols = []string{"id", "subject_id", "type", "dept", "doc_no", "version", "is_current", "catalog_version", "nature", "severity", "disclosure", "state",
-	"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at", "revoked_at"}
-
-const colIsCurrent = 6 // index of is_current in recordCols
+// An imported record's columns: recordKeyCols the planner decides (id,
+// subject, version, whether current, superseded within the batch), then
+// recordDataCols, which depend on the row alone and are built, on
+// PostgreSQL already encoded, by the validating workers (recordData).
+var (
+	recordKeyCols  = []string{"id", "subject_id", "version", "is_current", "superseded_at"}
+	recordDataCols = []string{"type", "dept", "doc_no", "catalog_version", "nature", "severity", "disclosure", "state",
+		"decision_date", "valid_to", "publicity_min_end", "publicity_end", "late_days", "content", "content_hash", "flags", "batch_id", "submitted_by", "received_at", "published_at", "revoked_at"}
+	recordCols = append(append([]string{}, recordKeyCols...), recordDataCols...)
+)
 
 // recordInline are the columns of recordCols with few distinct values in a
-// batch, inlined on SQLite (see inline): type, dept, is_current,
+// batch, inlined on SQLite (see inline): is_current, type, dept,
 // catalog_version, nature, severity, disclosure, state, flags, batch_id,
-// submitted_by, received_at, published_at, revoked_at.
-var recordInline = inline{fixed: []int{2, 3, 6, 7, 8, 9, 10, 11, 19, 20, 21, 22, 23, 24}}
+// submitted_by, received_at, published_at, revoked_at; superseded_at when
+// NULL.
+var recordInline = inline{fixed: []int{3, 5, 6, 8, 9, 10, 11, 12, 20, 21, 22, 23, 24, 25}, nulls: []int{4}}
 
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.
@@ -168,6 +183,8 @@ type prepared struct {
 	// (the batch's own new subjects are in knownCode/knownHash).
 	byCode, byHash map[string]knownSubject
 	err            error
+	// encoded holds the enc of the rows (PostgreSQL).
+	encoded []byte
 }
 
 // prepare is the pure phase of a chunk (no database): it runs on its own
@@ -222,10 +239,67 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		for _, w := range p.draft.Warnings {
 			rep.warn(r.Line, w.Field, w.Reason)
 		}
+		p.data = in.recordData(p)
 		pr.ok = append(pr.ok, p)
+	}
+	if in.copier != nil && len(pr.ok) > 0 {
+		// One buffer for the chunk's encoded rows, given back once the
+		// planner has copied them (apply).
+		b := getCopyBuf(len(pr.ok) * 640)
+		ends := make([]int, len(pr.ok))
+		for i, p := range pr.ok {
+			var err error
+			var bad int
+			if b, bad, err = appendCopyValues(b, in.recordOIDs[len(recordKeyCols):], p.data); err != nil {
+				pr.err = fmt.Errorf("copy into records, column %s: %w", recordDataCols[bad], err)
+				return pr
+			}
+			ends[i], p.data = len(b), nil
+		}
+		start := 0
+		for i, p := range pr.ok {
+			p.enc, start = b[start:ends[i]:ends[i]], ends[i]
+		}
+		pr.encoded = b
 	}
 	pr.err = in.findStored(pr)
 	return pr
+}
+
+// recordData returns the values of recordDataCols for a valid row: its
+// state (published, or pending review where the department reviews, or
+// revoked when its status field says 撤销) and what follows from it.
+func (in *ingester) recordData(p *pendingRow) []any {
+	d := &p.draft
+	p.state = record.Published
+	if in.review {
+		p.state = record.PendingReview
+	}
+	// A row whose status says 撤销 (e.g. XK_ZT = 1) revokes: it is stored
+	// as a revoked version at once, never held for review.
+	if d.Row.Status == "1" {
+		p.state = record.Revoked
+	}
+	now := micros(in.now)
+	var published, revoked any
+	switch p.state {
+	case record.Published:
+		published = now
+		if p.late > 0 {
+			d.Flags = append(d.Flags, record.FlagLate)
+		}
+	case record.Revoked:
+		revoked = now
+	}
+	if p.state != record.Published {
+		p.late = 0
+	}
+	content := d.Content
+	if d.Compact != "" {
+		content = d.Compact
+	}
+	return []any{in.t.Code, in.o.Dept, d.Row.DocNo, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(p.state),
+		d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, p.late, content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, now, published, revoked}
 }
 
 // findStored looks up the chunk's subjects among those committed before
@@ -280,9 +354,25 @@ func (in *ingester) apply(pr *prepared) error {
 		good = append(good, p)
 	}
 	if len(good) == 0 {
+		in.release(pr)
 		return nil
 	}
-	return in.store(good, pr.first, pr.last)
+	err := in.store(good, pr.first, pr.last)
+	in.release(pr)
+	return err
+}
+
+// release gives back the chunk's encoding buffer: write has copied the
+// rows it stores.
+func (in *ingester) release(pr *prepared) {
+	if pr.encoded == nil {
+		return
+	}
+	for _, p := range pr.ok {
+		p.enc = nil
+	}
+	putCopyBuf(pr.encoded)
+	pr.encoded = nil
 }
 
 // protectIDs keeps identity numbers out of stored content: the content
@@ -294,12 +384,16 @@ func (in *ingester) protectIDs(d *record.Draft) map[string]string {
 	var shown, hashed map[string]string
 	for i := range in.t.Fields {
 		f := &in.t.Fields[i]
-		v := d.Row.Values[f.Code]
-		if f.Type != catalog.FieldIDNumber || v == "" {
+		if f.Type != catalog.FieldIDNumber {
+			continue
+		}
+		v := d.Row.Value(f.Code)
+		if v == "" {
 			continue
 		}
 		if shown == nil {
-			shown, hashed = maps.Clone(d.Row.Values), maps.Clone(d.Row.Values)
+			shown = d.Row.Values()
+			hashed = maps.Clone(shown)
 		}
 		shown[f.Code], hashed[f.Code] = in.o.Mask(v), in.o.PII.Hash("record_id_number", v)
 	}
@@ -401,7 +495,16 @@ func (in *ingester) docHash(doc string) uint64 {
 func (in *ingester) write(good []*pendingRow, latest map[string]*existing, firstLine, lastLine int) error {
 	firstID := in.reserve("records", len(good))
 	nowMicros := micros(in.now)
-	var inserts [][]any
+	// One insert per row not a duplicate; a row superseded within the chunk
+	// is stored as not current, with superseded_at.
+	type insert struct {
+		p          *pendingRow
+		id         int64
+		version    int
+		current    bool
+		superseded bool
+	}
+	inserts := make([]insert, 0, len(good))
 	var supersede []any
 	bulk := &bulkEvents{kind: kindRecordsBulk, first: firstID}
 	var hashes []string
@@ -417,16 +520,8 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			continue
 		}
 		version, current := 1, true
-		state := record.Published
-		if in.review {
-			state = record.PendingReview
-		}
-		// A row whose status says 撤销 (e.g. XK_ZT = 1) revokes: it is stored
-		// as a revoked version at once, never held for review.
-		revoke := d.Row.Status == "1"
-		if revoke {
-			state = record.Revoked
-		}
+		state := p.state
+		revoke := state == record.Revoked
 		wasPublished := e != nil && e.currentState == record.Published
 		kind := "record.published"
 		if e != nil {
@@ -440,8 +535,7 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		nextID++
 		if e != nil && current && e.currentID != 0 {
 			if e.inChunk >= 0 {
-				inserts[e.inChunk][colIsCurrent] = false
-				inserts[e.inChunk] = append(inserts[e.inChunk][:len(recordCols)], nowMicros)
+				inserts[e.inChunk].current, inserts[e.inChunk].superseded = false, true
 			} else {
 				supersede = append(supersede, e.currentID)
 			}
@@ -449,27 +543,13 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 				kind = "record.published"
 			}
 		}
-		var published, revoked any
 		if revoke {
-			revoked = nowMicros
 			in.rep.Revoked++
 		}
-		late := 0
-		if state == record.Published {
-			published = nowMicros
-			late = p.late
-			if late > 0 {
-				d.Flags = append(d.Flags, record.FlagLate)
-				in.rep.Late++
-			}
+		if p.late > 0 {
+			in.rep.Late++
 		}
-		content := d.Content
-		if d.Compact != "" {
-			content = d.Compact
-		}
-		row := []any{id, p.ref.id, in.t.Code, in.o.Dept, doc, version, current, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(state),
-			d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, late, content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, nowMicros, published, revoked}
-		inserts = append(inserts, row)
+		inserts = append(inserts, insert{p: p, id: id, version: version, current: current})
 		hashes = append(hashes, d.ContentHash)
 		if in.written != nil {
 			in.written[in.docHash(doc)] = struct{}{}
@@ -505,39 +585,55 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			in.outcome(p, result, id, version, string(state))
 		}
 	}
-	// Rows superseded inside this chunk carry one extra column; insert them
-	// with superseded_at, the others without.
-	var plain, gone [][]any
-	for _, r := range inserts {
-		if len(r) > len(recordCols) {
-			gone = append(gone, r)
-		} else {
-			plain = append(plain, r)
-		}
-	}
 	if len(inserts) == 0 {
 		return nil
 	}
 	ev := audit.Event{Actor: in.o.Actor, Action: "record.import", Object: fmt.Sprintf("batch:%d", in.rep.BatchID),
 		After:  map[string]any{"ids": [2]int64{firstID, nextID - 1}, "content": digestStrings(hashes)},
 		Detail: fmt.Sprintf("%s 第 %d–%d 行：写入 %d 条", in.t.Name, firstLine, lastLine, len(inserts))}
-	insertPlain, err := in.insertOp("records", recordCols, plain, recordInline)
-	if err != nil {
-		return err
-	}
-	insertGone, err := in.insertOp("records", append(append([]string{}, recordCols...), "superseded_at"), gone, recordInline)
-	if err != nil {
-		return err
+	keys := func(x insert) []any {
+		var superseded any
+		if x.superseded {
+			superseded = nowMicros
+		}
+		return []any{x.id, x.p.ref.id, x.version, x.current, superseded}
 	}
 	tx := in.tx
+	var insertRecords func() error
+	if in.copier != nil {
+		// The workers encoded each row's data columns (recordData); add
+		// the keys in front.
+		n := len(copySignature) + 2
+		for _, x := range inserts {
+			n += 2 + 64 + len(x.p.enc)
+		}
+		b := append(getCopyBuf(n), copySignature...)
+		oids := in.recordOIDs[:len(recordKeyCols)]
+		for _, x := range inserts {
+			b = binary.BigEndian.AppendUint16(b, uint16(len(recordCols)))
+			var err error
+			if b, _, err = appendCopyValues(b, oids, keys(x)); err != nil {
+				return fmt.Errorf("copy into records: %w", err)
+			}
+			b = append(b, x.p.enc...)
+		}
+		b = binary.BigEndian.AppendUint16(b, 0xffff)
+		insertRecords = func() error { return tx.copyEncoded("records", recordCols, b, len(inserts)) }
+	} else {
+		rows := make([][]any, len(inserts))
+		for i, x := range inserts {
+			rows[i] = append(keys(x), x.p.data...)
+		}
+		var err error
+		if insertRecords, err = in.insertOp("records", recordCols, rows, recordInline); err != nil {
+			return err
+		}
+	}
 	in.later(func() error {
 		if err := tx.setSequence("records", nextID-1); err != nil {
 			return err
 		}
-		if err := insertPlain(); err != nil {
-			return err
-		}
-		if err := insertGone(); err != nil {
+		if err := insertRecords(); err != nil {
 			return err
 		}
 		if len(supersede) > 0 {

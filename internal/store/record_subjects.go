@@ -84,7 +84,7 @@ func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now tim
 		return ref, "", ""
 	}
 	for code, kind := range in.legacy {
-		if val := r.Values[code]; val != "" {
+		if val := r.Value(code); val != "" {
 			lv := subject.ValidateDocument(kind, val, now)
 			if !lv.OK {
 				rep.warn(line, code, kind.Label()+"无效，已忽略："+lv.Reason)
