@@ -94,24 +94,17 @@ func benchCheck(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	u1 := rusageNow()
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
+	stopProfile, err := startProfiles(*profile, "")
+	if err != nil {
+		stopProfile()
+		return err
 	}
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	c0, g0, _ := eng.LogStats()
 	u2 := rusageNow()
 	chk, err := runWrk(ctx, wrk, *threads, *conns, *dur, checkURL, script, secret)
-	if *profile != "" {
-		pprof.StopCPUProfile()
-	}
+	stopProfile()
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
-	"runtime/trace"
 	"sort"
 	"strings"
 	"syscall"
@@ -142,32 +140,15 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *profile != "" {
-		pf, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		pprof.StartCPUProfile(pf)
-	}
-	if *traceOut != "" {
-		tf, err := os.Create(*traceOut)
-		if err != nil {
-			return err
-		}
-		defer tf.Close()
-		if err := trace.Start(tf); err != nil {
-			return err
-		}
+	stopProfiles, err := startProfiles(*profile, *traceOut)
+	if err != nil {
+		stopProfiles()
+		return err
 	}
 	cpu0 := cpuTime()
 	ours, rep, err := timeImport(ctx, st, p, csvPath)
 	oursCPU := cpuTime() - cpu0
-	if *profile != "" {
-		pprof.StopCPUProfile()
-	}
-	if *traceOut != "" {
-		trace.Stop()
-	}
+	stopProfiles()
 	if err != nil {
 		return err
 	}
