@@ -9,10 +9,10 @@ import (
 	"xinyong/internal/xtest"
 )
 
-// Migration 14 re-keys records by document number first (and, on
-// PostgreSQL, makes the key columns compare bytewise): stored records
-// survive it and the identity stays unique.
-func TestRecordsDocKeyMigration(t *testing.T) {
+// Migration 14 makes the key columns compare bytewise on PostgreSQL (a
+// no-op on SQLite, which always does): stored records survive it, the
+// identity stays unique and document numbers sort by code point.
+func TestKeysCollateCMigration(t *testing.T) {
 	open := map[string]func(t *testing.T) store.Options{
 		"sqlite":   func(t *testing.T) store.Options { return store.Options{Path: filepath.Join(t.TempDir(), "x.db")} },
 		"postgres": func(t *testing.T) store.Options { return store.Options{DSN: xtest.PostgresSchemaDSN(t)} },

@@ -292,9 +292,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		defer in.stmts.close()
 		in.today = now.In(catalog.Shanghai).Format("2006-01-02")
 		var one int
-		// Records are written only by imports: with no earlier batch of
-		// this department and type that accepted a row, none is stored.
-		switch err := tx.queryRow(`SELECT 1 FROM batches WHERE dept = ? AND type = ? AND status = 'committed' AND rows_accepted > 0 LIMIT 1`, o.Dept, t.Code).Scan(&one); {
+		switch err := tx.queryRow(`SELECT 1 FROM records WHERE dept = ? AND type = ? LIMIT 1`, o.Dept, t.Code).Scan(&one); {
 		case errors.Is(err, sql.ErrNoRows):
 			in.written, in.seed = map[uint64]struct{}{}, maphash.MakeSeed()
 		case err != nil:
