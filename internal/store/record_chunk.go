@@ -170,7 +170,9 @@ var (
 // catalog_version, nature, severity, disclosure, state, flags, batch_id,
 // submitted_by, received_at, published_at, revoked_at; superseded_at when
 // NULL.
-var recordInline = inline{fixed: []int{3, 5, 6, 8, 9, 10, 11, 12, 20, 21, 22, 23, 24, 25}, nulls: []int{4}}
+var recordInline = inlineOf(recordCols,
+	[]string{"is_current", "type", "dept", "catalog_version", "nature", "severity", "disclosure", "state", "flags", "batch_id", "submitted_by", "received_at", "published_at", "revoked_at"},
+	[]string{"superseded_at"})
 
 // prepared is a chunk after the pure phase: validated, drafts built,
 // subject identifiers read. part holds the chunk's own report lines.

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -344,7 +345,7 @@ func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) 
 	if err != nil {
 		return nil, err
 	}
-	insertLegacy, err := in.insertOp("subject_legacy_ids", []string{"kind", "value", "subject_id", "created_at"}, legacy, inline{fixed: []int{3}})
+	insertLegacy, err := in.insertOp("subject_legacy_ids", legacyInsertCols, legacy, legacyInline)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +371,14 @@ var subjectInsertCols = []string{"id", "code", "type", "uscc", "code_flag", "id_
 // subjectInline: the new subjects of an import share their type, status,
 // version and times and mostly their flag, identifier kind, registration
 // date and address; an organisation has no id_* columns, a person no uscc.
-var subjectInline = inline{fixed: []int{2, 4, 5, 13, 14, 15, 16, 17, 18}, nulls: []int{3, 6, 7, 8}}
+var (
+	legacyInsertCols = []string{"kind", "value", "subject_id", "created_at"}
+	legacyInline     = inlineOf(legacyInsertCols, []string{"created_at"}, nil)
+)
+
+var subjectInline = inlineOf(subjectInsertCols,
+	[]string{"type", "code_flag", "id_kind", "registered_on", "address", "status", "version", "created_at", "updated_at"},
+	[]string{"uscc", "id_hash", "id_enc", "id_masked"})
 
 // stmtCache holds prepared multi-row INSERT statements for the life of one
 // transaction: re-parsing a 500-row statement per chunk costs more than
@@ -392,6 +400,23 @@ func (c stmtCache) close() {
 // combination of inlined values.
 type inline struct {
 	fixed, nulls []int
+}
+
+// inlineOf names the inlined columns of cols; it panics on a name not in
+// cols (a programming error, caught at start-up).
+func inlineOf(cols, fixed, nulls []string) inline {
+	idx := func(names []string) []int {
+		out := make([]int, len(names))
+		for k, n := range names {
+			i := slices.Index(cols, n)
+			if i < 0 {
+				panic("inline column " + n + " not in " + strings.Join(cols, ","))
+			}
+			out[k] = i
+		}
+		return out
+	}
+	return inline{fixed: idx(fixed), nulls: idx(nulls)}
 }
 
 // maxInlineVariants bounds the statements one table gets per batch; rows of
