@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"xinyong/internal/audit"
 )
@@ -12,7 +13,10 @@ func (s *Store) AuditRecord(ctx context.Context, e audit.Event) error {
 	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(e) })
 }
 
-const auditCols = `seq, at, actor, action, object, subject_id, before_digest, after_digest, detail, prev_hash, hash`
+var (
+	auditColumns = []string{"seq", "at", "actor", "action", "object", "subject_id", "before_digest", "after_digest", "detail", "prev_hash", "hash"}
+	auditCols    = strings.Join(auditColumns, ", ")
+)
 
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry

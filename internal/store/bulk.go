@@ -74,11 +74,20 @@ func (tx *Tx) maxID(table string) (int64, error) {
 // the largest id + 1 by itself) before rows with ids up to last are
 // inserted with explicit ids.
 func (tx *Tx) setSequence(table string, last int64) error {
-	if tx.s.D.Name != "postgres" {
-		return nil
+	if q := tx.sequenceSQL(table, last); q != "" {
+		_, err := tx.exec(q)
+		return err
 	}
-	_, err := tx.exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), %d)", table, last))
-	return err
+	return nil
+}
+
+// sequenceSQL is the statement of setSequence, "" on SQLite; an import
+// sends it in front of its COPY, in the same round trip.
+func (tx *Tx) sequenceSQL(table string, last int64) string {
+	if tx.s.D.Name != "postgres" {
+		return ""
+	}
+	return fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s','id'), %d)", table, last)
 }
 
 // BulkSubjects loads prepared subjects and their relations (given as index

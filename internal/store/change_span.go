@@ -62,6 +62,8 @@ func (b *bulkEvents) each(c Change, fn func(Change)) {
 	}
 }
 
+var changeSpanCols = []string{"seq", "at", "kind", "subject_id", "subject", "object", "data", "span"}
+
 // emitBulk appends one spanning row for a chunk's events.
 func (t *Tx) emitBulk(b *bulkEvents) error {
 	n := 0
@@ -83,7 +85,7 @@ func (t *Tx) emitBulk(b *bulkEvents) error {
 	data, _ := json.Marshal(map[string]string{"kinds": string(b.kinds)})
 	c := Change{Seq: head + 1, At: t.s.Now(), Kind: b.kind,
 		Object: fmt.Sprintf("%s:%d-%d", strings.TrimSuffix(b.kind, ".bulk"), b.first, b.first+int64(len(b.kinds))-1), Data: data, Span: n, bulk: b}
-	if _, err := t.exec(`INSERT INTO changes (seq, at, kind, subject_id, subject, object, data, span) VALUES (?,?,?,?,?,?,?,?)`,
+	if err := t.insertRow("changes", changeSpanCols,
 		c.Seq, micros(c.At), c.Kind, 0, "", c.Object, string(data), n); err != nil {
 		t.feedKnown = false
 		return fmt.Errorf("emit %s: %w", c.Kind, err)

@@ -182,9 +182,34 @@ func putCopyBuf(b []byte) {
 	copyBufs.Put(&b)
 }
 
+// slabPool reuses a chunk's large slices of structs (thousands of rows of
+// hundreds of bytes), for the same reason as copyBufs.
+type slabPool[T any] struct{ p sync.Pool }
+
+// get returns a zeroed slice of length n.
+func (s *slabPool[T]) get(n int) []T {
+	if b, ok := s.p.Get().(*[]T); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]T, n)
+}
+
+// put gives back a slice from get once nothing refers to its elements.
+func (s *slabPool[T]) put(b []T) {
+	if cap(b) == 0 {
+		return
+	}
+	b = b[:cap(b)]
+	clear(b)
+	s.p.Put(&b)
+}
+
 // copyEncoded streams rows that encode prepared (PostgreSQL, in a
-// connection transaction) and gives data back to getCopyBuf.
-func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error {
+// connection transaction) and gives data back to getCopyBuf. A statement
+// pre (or "") runs first, in the same round trip: pgx sends the rows
+// without waiting for the server, and the server, still running pre,
+// reads them once it reaches the COPY.
+func (tx *Tx) copyEncoded(pre, table string, cols []string, data []byte, n int) error {
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = pgx.Identifier{c}.Sanitize()
@@ -195,8 +220,12 @@ func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error
 			return fmt.Errorf("copy into %s: not a pgx connection", table)
 		}
 		defer putCopyBuf(data)
-		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, bytes.NewReader(data),
-			"COPY "+pgx.Identifier{table}.Sanitize()+" ("+strings.Join(quoted, ", ")+") FROM STDIN (FORMAT binary)")
+		q := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(quoted, ", ") + ") FROM STDIN (FORMAT binary)"
+		if pre != "" {
+			q = pre + "; " + q
+		}
+		// The tag is the last statement's, the COPY's.
+		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, bytes.NewReader(data), q)
 		if err != nil {
 			return fmt.Errorf("copy into %s: %w", table, err)
 		}
@@ -207,20 +236,28 @@ func (tx *Tx) copyEncoded(table string, cols []string, data []byte, n int) error
 	})
 }
 
-// insertOp returns the write of rows into table for the writer goroutine:
-// on PostgreSQL the rows are encoded now (on the caller, the planner) and
-// the write streams them; on SQLite it is insertEach.
-func (in *ingester) insertOp(table string, cols []string, rows [][]any, lits inline) (func() error, error) {
-	if len(rows) == 0 {
-		return func() error { return nil }, nil
-	}
+// insertOp returns the write of rows into table for the writer goroutine,
+// after the statement pre (or ""): on PostgreSQL the rows are encoded now
+// (on the caller, the planner) and the write streams them behind pre; on
+// SQLite it is insertEach.
+func (in *ingester) insertOp(pre, table string, cols []string, rows [][]any, lits inline) (func() error, error) {
 	tx := in.tx
-	if in.copier == nil {
-		return func() error { return tx.insertEach(in.stmts, table, cols, rows, lits) }, nil
+	if in.copier == nil || len(rows) == 0 {
+		return func() error {
+			if pre != "" {
+				if _, err := tx.exec(pre); err != nil {
+					return err
+				}
+			}
+			if len(rows) == 0 {
+				return nil
+			}
+			return tx.insertEach(in.stmts, table, cols, rows, lits)
+		}, nil
 	}
 	data, err := in.copier.encode(table, cols, rows)
 	if err != nil {
 		return nil, err
 	}
-	return func() error { return tx.copyEncoded(table, cols, data, len(rows)) }, nil
+	return func() error { return tx.copyEncoded(pre, table, cols, data, len(rows)) }, nil
 }

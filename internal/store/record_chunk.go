@@ -178,6 +178,7 @@ var recordInline = inlineOf(recordCols,
 // subject identifiers read. part holds the chunk's own report lines.
 type prepared struct {
 	ok          []*pendingRow
+	rows        []pendingRow // what ok points into, from rowSlabs
 	part        BatchReport
 	first, last int
 	// byCode and byHash are the chunk's subjects stored before the batch,
@@ -197,9 +198,12 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 	// Lateness depends only on the decision date within a batch (same
 	// calendar, same day of publication): a chunk's rows share few dates.
 	lateness := map[string]int{}
-	for _, r := range rows {
+	pr.rows = rowSlabs.get(len(rows))
+	pr.ok = make([]*pendingRow, 0, len(rows))
+	for i, r := range rows {
 		rep.Total++
-		p := &pendingRow{line: r.Line, raw: r.Raw}
+		p := &pr.rows[i]
+		p.line, p.raw = r.Line, r.Raw
 		if r.Err != "" {
 			p.reject(rep, "", r.Err)
 			keepRejected(rep, p)
@@ -213,13 +217,12 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 			keepRejected(rep, p)
 			continue
 		}
-		ref, field, reason := in.subjectOf(rep, r.Line, vr, in.now)
+		field, reason := in.subjectOf(&p.ref, rep, r.Line, vr, in.now)
 		if reason != "" {
 			p.reject(rep, field, reason)
 			keepRejected(rep, p)
 			continue
 		}
-		p.ref = ref
 		p.draft = record.Build(in.t, vr, in.env)
 		if !in.o.Backfill {
 			late, ok := lateness[p.draft.DecisionDate]
@@ -234,9 +237,9 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		if shown := in.protectIDs(&p.draft); shown != nil {
 			p.draft.Compact, _ = record.Compact(in.t.SortedCodes(), shown)
 		}
-		if ref.flag != "" {
+		if p.ref.flag != "" {
 			p.draft.Flags = append(p.draft.Flags, record.FlagCheckChar)
-			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), ref.flag)
+			rep.warn(r.Line, in.fieldOf(catalog.RoleSubjectCode), p.ref.flag)
 		}
 		for _, w := range p.draft.Warnings {
 			rep.warn(r.Line, w.Field, w.Reason)
@@ -364,18 +367,24 @@ func (in *ingester) apply(pr *prepared) error {
 	return err
 }
 
-// release gives back the chunk's encoding buffer: write has copied the
-// rows it stores.
+// release gives back the chunk's rows and encoding buffer: write has
+// copied what it stores, and nothing refers to the chunk's pendingRows
+// after apply.
 func (in *ingester) release(pr *prepared) {
-	if pr.encoded == nil {
-		return
+	if pr.encoded != nil {
+		putCopyBuf(pr.encoded)
+		pr.encoded = nil
 	}
-	for _, p := range pr.ok {
-		p.enc = nil
-	}
-	putCopyBuf(pr.encoded)
-	pr.encoded = nil
+	rowSlabs.put(pr.rows)
+	pr.rows, pr.ok = nil, nil
 }
+
+// rowSlabs holds the pendingRows of chunks, subjectSlabs the new subjects
+// of a chunk (resolveSubjects).
+var (
+	rowSlabs     slabPool[pendingRow]
+	subjectSlabs slabPool[subject.Subject]
+)
 
 // protectIDs keeps identity numbers out of stored content: the content
 // shows them masked, and the content hash (idempotency) covers their keyed
@@ -620,21 +629,20 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			b = append(b, x.p.enc...)
 		}
 		b = binary.BigEndian.AppendUint16(b, 0xffff)
-		insertRecords = func() error { return tx.copyEncoded("records", recordCols, b, len(inserts)) }
+		insertRecords = func() error {
+			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, b, len(inserts))
+		}
 	} else {
 		rows := make([][]any, len(inserts))
 		for i, x := range inserts {
 			rows[i] = append(keys(x), x.p.data...)
 		}
 		var err error
-		if insertRecords, err = in.insertOp("records", recordCols, rows, recordInline); err != nil {
+		if insertRecords, err = in.insertOp(tx.sequenceSQL("records", nextID-1), "records", recordCols, rows, recordInline); err != nil {
 			return err
 		}
 	}
 	in.later(func() error {
-		if err := tx.setSequence("records", nextID-1); err != nil {
-			return err
-		}
 		if err := insertRecords(); err != nil {
 			return err
 		}

@@ -298,6 +298,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		case err != nil:
 			return err
 		}
+		tx.hold = true // its audit and feed rows, written before the commit
 		if tx.s.D.Name == "postgres" {
 			// The batch's own rows are invisible to the statistics until it
 			// commits: without this the planner would scan the growing
@@ -332,12 +333,14 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		jobs := make(chan job)
 		for range min(runtime.GOMAXPROCS(0), 4) {
 			go func() {
+				background()
 				for j := range jobs {
 					j.out <- in.prepare(j.rows) // buffered: never blocks
 				}
 			}()
 		}
 		go func() {
+			background()
 			defer close(chunks)
 			defer close(jobs)
 			chunk := make([]IngestRow, 0, o.ChunkSize)
@@ -376,6 +379,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		in.steps, in.stop = steps, stop
 		planned := make(chan error, 1)
 		go func() {
+			background()
 			defer close(steps)
 			for out := range chunks {
 				var pr *prepared

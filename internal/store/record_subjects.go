@@ -63,10 +63,10 @@ func legacyKinds(t *catalog.Type) map[string]subject.IDKind {
 	return out
 }
 
-// subjectOf reads the subject identification of a validated row. A row
-// whose identifier is malformed gets the field and reason of its rejection;
-// a wrong check character is accepted and flagged.
-func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now time.Time) (ref subjectRef, field, reason string) {
+// subjectOf reads the subject identification of a validated row into ref.
+// A row whose identifier is malformed gets the field and reason of its
+// rejection; a wrong check character is accepted and flagged.
+func (in *ingester) subjectOf(ref *subjectRef, rep *BatchReport, line int, r catalog.Row, now time.Time) (field, reason string) {
 	person := r.IsPerson() || (r.SubjectType == "" && r.SubjectCode == "" && r.IDNumber != "")
 	ref.person = person
 	ref.input = subject.Input{Name: r.SubjectName, LegalRep: r.LegalRep}
@@ -74,15 +74,15 @@ func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now tim
 	if person {
 		kind, ok := idKindOf(r.IDKind)
 		if !ok {
-			return ref, in.fieldOf(catalog.RoleSubjectIDKind), "证件类型“" + r.IDKind + "”不是自然人证件"
+			return in.fieldOf(catalog.RoleSubjectIDKind), "证件类型“" + r.IDKind + "”不是自然人证件"
 		}
 		v := subject.ValidateDocument(kind, r.IDNumber, now)
 		if !v.OK {
-			return ref, in.fieldOf(catalog.RoleSubjectIDNumber), "证件号码无效：" + v.Reason
+			return in.fieldOf(catalog.RoleSubjectIDNumber), "证件号码无效：" + v.Reason
 		}
 		ref.hash = in.o.PII.Hash(string(kind), v.Normalized)
 		ref.input.Type, ref.input.IDKind, ref.input.IDNumber = string(subject.TypeNatural), string(kind), v.Normalized
-		return ref, "", ""
+		return "", ""
 	}
 	for code, kind := range in.legacy {
 		if val := r.Value(code); val != "" {
@@ -97,9 +97,9 @@ func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now tim
 	ref.input.LegacyIDs = ref.legacy
 	if r.SubjectCode == catalog.PlaceholderUSCC || r.SubjectCode == "" {
 		if len(ref.legacy) == 0 {
-			return ref, codeField, "统一社会信用代码为空或为17个0加X时，须填写可识别主体的其他代码"
+			return codeField, "统一社会信用代码为空或为17个0加X时，须填写可识别主体的其他代码"
 		}
-		return ref, "", ""
+		return "", ""
 	}
 	v := subject.ValidateUSCC(r.SubjectCode)
 	switch {
@@ -107,7 +107,7 @@ func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now tim
 	case v.CheckCharOnly:
 		ref.flag = "统一社会信用代码校验位错误，已按原值接收并标记：" + v.Reason
 	default:
-		return ref, codeField, "统一社会信用代码无效：" + v.Reason
+		return codeField, "统一社会信用代码无效：" + v.Reason
 	}
 	ref.code = v.Normalized
 	typ := subject.TypeLegal
@@ -118,7 +118,7 @@ func (in *ingester) subjectOf(rep *BatchReport, line int, r catalog.Row, now tim
 		typ = v.Type
 	}
 	ref.input.Type, ref.input.Code = string(typ), v.Normalized
-	return ref, "", ""
+	return "", ""
 }
 
 func (in *ingester) fieldOf(role catalog.Role) string {
@@ -170,7 +170,7 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 		p *pendingRow
 		i int
 	}
-	var waiting []pend
+	waiting := make([]pend, 0, len(rows))
 	for _, p := range rows {
 		ref := &p.ref
 		var hit knownSubject
@@ -226,6 +226,11 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 			kept = append(kept, l)
 		}
 		sub.LegacyIDs = kept
+		if fresh == nil {
+			// Subject is large: grow once to what the chunk can need.
+			fresh = subjectSlabs.get(len(rows))[:0]
+			defer func() { subjectSlabs.put(fresh) }()
+		}
 		freshIdx[key] = len(fresh)
 		fresh = append(fresh, sub)
 		waiting = append(waiting, pend{p, len(fresh) - 1})
@@ -341,18 +346,15 @@ func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) 
 	}
 	ev := audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, last),
 		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}
-	insertSubjects, err := in.insertOp("subjects", subjectInsertCols, rows, subjectInline)
+	insertSubjects, err := in.insertOp(tx.sequenceSQL("subjects", last), "subjects", subjectInsertCols, rows, subjectInline)
 	if err != nil {
 		return nil, err
 	}
-	insertLegacy, err := in.insertOp("subject_legacy_ids", legacyInsertCols, legacy, legacyInline)
+	insertLegacy, err := in.insertOp("", "subject_legacy_ids", legacyInsertCols, legacy, legacyInline)
 	if err != nil {
 		return nil, err
 	}
 	return func() error {
-		if err := tx.setSequence("subjects", last); err != nil {
-			return err
-		}
 		if err := insertSubjects(); err != nil {
 			return err
 		}

@@ -362,7 +362,9 @@ func TestIdentityNumbersNotStoredInClear(t *testing.T) {
 			t.Errorf("re-send of a person's record is not a duplicate: %+v", recCountsOf(again))
 		}
 		other := maps.Clone(person)
+		recUscMu.Lock() // the engines' subtests run in parallel
 		other["CF_XDR_ZJHM"] = subject.GenerateIDCard(recUscRand, "110105", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), true)
+		recUscMu.Unlock()
 		if v := recIngest(t, s, false, other); v.Corrected != 1 {
 			t.Errorf("changed identity number: %+v", recCountsOf(v))
 		}

@@ -63,6 +63,45 @@ type Tx struct {
 	// batch's frames meanwhile, so the next commit's truncation has
 	// little left to copy.
 	leaveWAL bool
+	// hold, set by a bulk import, keeps the audit and change-feed rows it
+	// appends (two per chunk, each a round trip on PostgreSQL) and writes
+	// them in a few multi-row inserts before the commit (writeHeld). The
+	// import never reads them back in between.
+	hold bool
+	held []heldRows
+}
+
+// heldRows are rows of one table waiting for writeHeld.
+type heldRows struct {
+	table string
+	cols  []string
+	rows  [][]any
+}
+
+// insertRow inserts one row of table, or holds it until writeHeld when
+// the transaction holds its small rows.
+func (t *Tx) insertRow(table string, cols []string, vals ...any) error {
+	if !t.hold {
+		return t.bulkInsert(table, cols, [][]any{vals})
+	}
+	if n := len(t.held); n > 0 && t.held[n-1].table == table {
+		t.held[n-1].rows = append(t.held[n-1].rows, vals)
+	} else {
+		t.held = append(t.held, heldRows{table: table, cols: cols, rows: [][]any{vals}})
+	}
+	return nil
+}
+
+// writeHeld writes the held rows, in the order they were appended.
+func (t *Tx) writeHeld() error {
+	held := t.held
+	t.held = nil
+	for _, h := range held {
+		if err := t.bulkInsert(h.table, h.cols, h.rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OnChange registers a listener called after every commit with the
@@ -125,6 +164,9 @@ func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
 		conn.Close()
 	}
 	err = fn(t)
+	if err == nil && len(t.held) > 0 {
+		err = t.writeHeld()
+	}
 	if len(t.raw) > 0 {
 		// Finalise the driver statements on their connection (a reset
 		// statement does not hold up the COMMIT, but must not outlive the
@@ -235,8 +277,7 @@ func (t *Tx) Audit(e audit.Event) error {
 		}
 	}
 	en := audit.Seal(e, seq, prev, t.s.Now())
-	_, err := t.exec(`INSERT INTO audit_log (seq, at, actor, action, object, subject_id, before_digest, after_digest, detail, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+	err := t.insertRow("audit_log", auditColumns,
 		en.Seq, micros(en.At), en.Actor, en.Action, en.Object, en.SubjectID, en.BeforeDigest, en.AfterDigest, en.Detail, en.PrevHash, en.Hash)
 	if err != nil {
 		t.auditKnown = false
