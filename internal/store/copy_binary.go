@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"sync"
@@ -204,12 +205,12 @@ func (s *slabPool[T]) put(b []T) {
 	s.p.Put(&b)
 }
 
-// copyEncoded streams rows that encode prepared (PostgreSQL, in a
-// connection transaction) and gives data back to getCopyBuf. A statement
+// copyEncoded streams n rows encoded for COPY (binary format, with header
+// and trailer) from r (PostgreSQL, in a connection transaction). A statement
 // pre (or "") runs first, in the same round trip: pgx sends the rows
 // without waiting for the server, and the server, still running pre,
 // reads them once it reaches the COPY.
-func (tx *Tx) copyEncoded(pre, table string, cols []string, data []byte, n int) error {
+func (tx *Tx) copyEncoded(pre, table string, cols []string, r io.Reader, n int) error {
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = pgx.Identifier{c}.Sanitize()
@@ -219,13 +220,12 @@ func (tx *Tx) copyEncoded(pre, table string, cols []string, data []byte, n int) 
 		if !ok {
 			return fmt.Errorf("copy into %s: not a pgx connection", table)
 		}
-		defer putCopyBuf(data)
 		q := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(quoted, ", ") + ") FROM STDIN (FORMAT binary)"
 		if pre != "" {
 			q = pre + "; " + q
 		}
 		// The tag is the last statement's, the COPY's.
-		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, bytes.NewReader(data), q)
+		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, r, q)
 		if err != nil {
 			return fmt.Errorf("copy into %s: %w", table, err)
 		}
@@ -259,5 +259,8 @@ func (in *ingester) insertOp(pre, table string, cols []string, rows [][]any, lit
 	if err != nil {
 		return nil, err
 	}
-	return func() error { return tx.copyEncoded(pre, table, cols, data, len(rows)) }, nil
+	return func() error {
+		defer putCopyBuf(data)
+		return tx.copyEncoded(pre, table, cols, bytes.NewReader(data), len(rows))
+	}, nil
 }

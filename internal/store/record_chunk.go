@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"maps"
+	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"xinyong/internal/audit"
@@ -51,6 +53,11 @@ type ingester struct {
 	// recordOIDs are the types of recordCols.
 	copier     *copyEncoder
 	recordOIDs []uint32
+	// encPerRow is the encoded size of a row in the last chunk (workers
+	// size their buffers by it); chunkEnc is the chunk's encoded rows
+	// while the planner stores it, handed to the writer by write.
+	encPerRow atomic.Int64
+	chunkEnc  []byte
 }
 
 // writeStep is work for the writer goroutine: ops run in order on the
@@ -249,8 +256,9 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 	}
 	if in.copier != nil && len(pr.ok) > 0 {
 		// One buffer for the chunk's encoded rows, given back once the
-		// planner has copied them (apply).
-		b := getCopyBuf(len(pr.ok) * 640)
+		// writer has streamed them (write) or the planner found nothing
+		// to write (apply).
+		b := getCopyBuf(len(pr.ok) * int(max(640, in.encPerRow.Load()*9/8)))
 		ends := make([]int, len(pr.ok))
 		for i, p := range pr.ok {
 			var err error
@@ -266,6 +274,7 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 			p.enc, start = b[start:ends[i]:ends[i]], ends[i]
 		}
 		pr.encoded = b
+		in.encPerRow.Store(int64(len(b) / len(pr.ok)))
 	}
 	pr.err = in.findStored(pr)
 	return pr
@@ -362,14 +371,18 @@ func (in *ingester) apply(pr *prepared) error {
 		in.release(pr)
 		return nil
 	}
+	in.chunkEnc, pr.encoded = pr.encoded, nil
 	err := in.store(good, pr.first, pr.last)
+	if in.chunkEnc != nil { // write did not take it
+		putCopyBuf(in.chunkEnc)
+		in.chunkEnc = nil
+	}
 	in.release(pr)
 	return err
 }
 
-// release gives back the chunk's rows and encoding buffer: write has
-// copied what it stores, and nothing refers to the chunk's pendingRows
-// after apply.
+// release gives back the chunk's rows and encoding buffer (unless write
+// took it): nothing refers to the chunk's pendingRows after apply.
 func (in *ingester) release(pr *prepared) {
 	if pr.encoded != nil {
 		putCopyBuf(pr.encoded)
@@ -612,25 +625,37 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 	tx := in.tx
 	var insertRecords func() error
 	if in.copier != nil {
-		// The workers encoded each row's data columns (recordData); add
-		// the keys in front.
-		n := len(copySignature) + 2
-		for _, x := range inserts {
-			n += 2 + 64 + len(x.p.enc)
-		}
-		b := append(getCopyBuf(n), copySignature...)
+		// The workers encoded each row's data columns (recordData); the
+		// writer streams each behind the keys encoded here, from where
+		// they are (no copy into one buffer), and then gives both
+		// buffers back.
+		enc := in.chunkEnc
+		in.chunkEnc = nil
+		kb := append(getCopyBuf(len(copySignature)+2+len(inserts)*64), copySignature...)
+		ends := make([]int, len(inserts)+1)
+		ends[0] = len(kb)
 		oids := in.recordOIDs[:len(recordKeyCols)]
-		for _, x := range inserts {
-			b = binary.BigEndian.AppendUint16(b, uint16(len(recordCols)))
+		for i, x := range inserts {
+			kb = binary.BigEndian.AppendUint16(kb, uint16(len(recordCols)))
 			var err error
-			if b, _, err = appendCopyValues(b, oids, keys(x)); err != nil {
+			if kb, _, err = appendCopyValues(kb, oids, keys(x)); err != nil {
+				putCopyBuf(kb)
+				putCopyBuf(enc)
 				return fmt.Errorf("copy into records: %w", err)
 			}
-			b = append(b, x.p.enc...)
+			ends[i+1] = len(kb)
 		}
-		b = binary.BigEndian.AppendUint16(b, 0xffff)
+		kb = binary.BigEndian.AppendUint16(kb, 0xffff)
+		segs := make(net.Buffers, 0, 2*len(inserts)+2)
+		segs = append(segs, kb[:ends[0]])
+		for i, x := range inserts {
+			segs = append(segs, kb[ends[i]:ends[i+1]], x.p.enc)
+		}
+		segs = append(segs, kb[ends[len(inserts)]:])
 		insertRecords = func() error {
-			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, b, len(inserts))
+			defer putCopyBuf(enc)
+			defer putCopyBuf(kb)
+			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, &segs, len(inserts))
 		}
 	} else {
 		rows := make([][]any, len(inserts))
