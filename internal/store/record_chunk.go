@@ -58,7 +58,20 @@ type ingester struct {
 	// while the planner stores it, handed to the writer by write.
 	encPerRow atomic.Int64
 	chunkEnc  []byte
+	// fixed are the batch's values of recordDataCols that are the same
+	// for every row, converted to any once (see recordData).
+	fixed struct{ typ, dept, catVersion, nature, disclosure, batch, actor, now any }
 }
+
+// fix converts the batch's fixed record values to any, once.
+func (in *ingester) fix() {
+	f := &in.fixed
+	f.typ, f.dept, f.catVersion, f.nature, f.disclosure = in.t.Code, in.o.Dept, in.catVersion, string(in.t.Nature), string(in.t.Disclosure)
+	f.batch, f.actor, f.now = in.rep.BatchID, in.o.Actor, micros(in.now)
+}
+
+// The states a stored row starts in, as any.
+var stateValues = map[record.State]any{record.Published: string(record.Published), record.PendingReview: string(record.PendingReview), record.Revoked: string(record.Revoked)}
 
 // writeStep is work for the writer goroutine: ops run in order on the
 // transaction; rows (when > 0) is reported to Progress afterwards; done,
@@ -207,6 +220,16 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 	lateness := map[string]int{}
 	pr.rows = rowSlabs.get(len(rows))
 	pr.ok = make([]*pendingRow, 0, len(rows))
+	// On PostgreSQL one buffer holds the chunk's encoded rows, given back
+	// once the writer has streamed them (write) or the planner found
+	// nothing to write (apply).
+	var enc []byte
+	var ends []int
+	var scratch []any
+	if in.copier != nil {
+		enc = getCopyBuf(len(rows) * int(max(640, in.encPerRow.Load()*9/8)))
+		ends = make([]int, 0, len(rows))
+	}
 	for i, r := range rows {
 		rep.Total++
 		p := &pr.rows[i]
@@ -251,39 +274,40 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		for _, w := range p.draft.Warnings {
 			rep.warn(r.Line, w.Field, w.Reason)
 		}
-		p.data = in.recordData(p)
-		pr.ok = append(pr.ok, p)
-	}
-	if in.copier != nil && len(pr.ok) > 0 {
-		// One buffer for the chunk's encoded rows, given back once the
-		// writer has streamed them (write) or the planner found nothing
-		// to write (apply).
-		b := getCopyBuf(len(pr.ok) * int(max(640, in.encPerRow.Load()*9/8)))
-		ends := make([]int, len(pr.ok))
-		for i, p := range pr.ok {
+		if in.copier == nil {
+			p.data = in.recordData(p, nil)
+		} else {
+			// Encoded at once, from one scratch slice of values.
+			scratch = in.recordData(p, scratch)
 			var err error
 			var bad int
-			if b, bad, err = appendCopyValues(b, in.recordOIDs[len(recordKeyCols):], p.data); err != nil {
+			if enc, bad, err = appendCopyValues(enc, in.recordOIDs[len(recordKeyCols):], scratch); err != nil {
 				pr.err = fmt.Errorf("copy into records, column %s: %w", recordDataCols[bad], err)
 				return pr
 			}
-			ends[i], p.data = len(b), nil
+			ends = append(ends, len(enc))
 		}
+		pr.ok = append(pr.ok, p)
+	}
+	if enc != nil {
 		start := 0
 		for i, p := range pr.ok {
-			p.enc, start = b[start:ends[i]:ends[i]], ends[i]
+			p.enc, start = enc[start:ends[i]:ends[i]], ends[i]
 		}
-		pr.encoded = b
-		in.encPerRow.Store(int64(len(b) / len(pr.ok)))
+		pr.encoded = enc
+		if len(pr.ok) > 0 {
+			in.encPerRow.Store(int64(len(enc) / len(pr.ok)))
+		}
 	}
 	pr.err = in.findStored(pr)
 	return pr
 }
 
-// recordData returns the values of recordDataCols for a valid row: its
-// state (published, or pending review where the department reviews, or
-// revoked when its status field says 撤销) and what follows from it.
-func (in *ingester) recordData(p *pendingRow) []any {
+// recordData appends to dst[:0] the values of recordDataCols for a valid
+// row: its state (published, or pending review where the department
+// reviews, or revoked when its status field says 撤销) and what follows
+// from it.
+func (in *ingester) recordData(p *pendingRow, dst []any) []any {
 	d := &p.draft
 	p.state = record.Published
 	if in.review {
@@ -294,16 +318,16 @@ func (in *ingester) recordData(p *pendingRow) []any {
 	if d.Row.Status == "1" {
 		p.state = record.Revoked
 	}
-	now := micros(in.now)
+	f := &in.fixed
 	var published, revoked any
 	switch p.state {
 	case record.Published:
-		published = now
+		published = f.now
 		if p.late > 0 {
 			d.Flags = append(d.Flags, record.FlagLate)
 		}
 	case record.Revoked:
-		revoked = now
+		revoked = f.now
 	}
 	if p.state != record.Published {
 		p.late = 0
@@ -312,8 +336,8 @@ func (in *ingester) recordData(p *pendingRow) []any {
 	if d.Compact != "" {
 		content = d.Compact
 	}
-	return []any{in.t.Code, in.o.Dept, d.Row.DocNo, in.catVersion, string(in.t.Nature), string(d.Severity), string(in.t.Disclosure), string(p.state),
-		d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, p.late, content, d.ContentHash, record.JoinFlags(d.Flags), in.rep.BatchID, in.o.Actor, now, published, revoked}
+	return append(dst[:0], f.typ, f.dept, d.Row.DocNo, f.catVersion, f.nature, string(d.Severity), f.disclosure, stateValues[p.state],
+		d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, p.late, content, d.ContentHash, record.JoinFlags(d.Flags), f.batch, f.actor, f.now, published, revoked)
 }
 
 // findStored looks up the chunk's subjects among those committed before

@@ -281,6 +281,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			in.next[table] = max + 1
 		}
 		in.noSubjects = in.next["subjects"] == 1
+		in.fix()
 		if tx.s.D.Name == "postgres" {
 			if in.copier, err = tx.newCopyEncoder("records", "subjects", "subject_legacy_ids"); err != nil {
 				return err
