@@ -92,6 +92,15 @@ func (t *Tx) insertRow(table string, cols []string, vals ...any) error {
 	return nil
 }
 
+// run runs fn, then writes the rows it held: both transaction kinds end
+// their work here before committing.
+func (t *Tx) run(fn func(*Tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.writeHeld()
+}
+
 // writeHeld writes the held rows, in the order they were appended.
 func (t *Tx) writeHeld() error {
 	held := t.held
@@ -123,7 +132,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &Tx{s: s, tx: sqlTx, db: sqlTx, ctx: ctx}
-	if err := fn(t); err != nil {
+	if err := t.run(fn); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -163,10 +172,7 @@ func (s *Store) inConnTx(ctx context.Context, fn func(*Tx) error) error {
 		}
 		conn.Close()
 	}
-	err = fn(t)
-	if err == nil && len(t.held) > 0 {
-		err = t.writeHeld()
-	}
+	err = t.run(fn)
 	if len(t.raw) > 0 {
 		// Finalise the driver statements on their connection (a reset
 		// statement does not hold up the COMMIT, but must not outlive the
