@@ -133,7 +133,7 @@ func (t *Type) ValidateRow(row map[string]string) (Row, []errs.FieldError) {
 		c.state[i] = stOK
 		c.vals[i] = v
 	}
-	return t.check(ix, c, unknown)
+	return t.check(ix, c, unknown, nil)
 }
 
 // ValidateCells is ValidateRow for a row as a file reader has it: cells[i]
@@ -141,22 +141,54 @@ func (t *Type) ValidateRow(row map[string]string) (Row, []errs.FieldError) {
 // ignore; codes come from ResolveHeader). A field in two columns takes the
 // later one. It saves building a map per row.
 func (t *Type) ValidateCells(codes, cells []string) (Row, []errs.FieldError) {
-	ix := t.index()
-	var buf rowBuf
-	c := buf.slices(len(t.Fields))
-	var unknown []string
+	return t.Layout(codes).Validate(nil, cells)
+}
+
+// Layout is a file's columns resolved to the fields of a type once, for
+// validating each of its rows (ValidateCells resolves them per call).
+type Layout struct {
+	t       *Type
+	ix      *typeIndex
+	field   []int // field index of each column, -1 for a column to ignore
+	unknown []string
+}
+
+// Layout resolves columns given by field code ("" = ignore; see
+// ResolveHeader) to t's fields.
+func (t *Type) Layout(codes []string) *Layout {
+	l := &Layout{t: t, ix: t.index(), field: make([]int, len(codes))}
 	for j, code := range codes {
-		if code == "" || j >= len(cells) {
+		l.field[j] = -1
+		if code == "" {
 			continue
 		}
-		i, ok := ix.byKey[code]
-		if !ok {
-			unknown = append(unknown, code)
+		if i, ok := l.ix.byKey[code]; ok {
+			l.field[j] = i
+		} else {
+			l.unknown = append(l.unknown, code)
+		}
+	}
+	return l
+}
+
+// Validate is ValidateCells for a row of the layout's file, keeping a
+// valid row's values in dst (of length len(t.Fields)) instead of a new
+// slice when dst is not nil: a bulk import hands in slices of one reused
+// slab per chunk. dst belongs to the returned Row.
+func (l *Layout) Validate(dst, cells []string) (Row, []errs.FieldError) {
+	var buf rowBuf
+	c := buf.slices(len(l.t.Fields))
+	for j, i := range l.field {
+		if i < 0 || j >= len(cells) {
 			continue
 		}
 		c.vals[i], c.state[i] = trim(cells[j]), stOK
 	}
-	return t.check(ix, c, unknown)
+	var unknown []string
+	if len(l.unknown) > 0 {
+		unknown = append(unknown, l.unknown...) // check sorts its own copy
+	}
+	return l.t.check(l.ix, c, unknown, dst)
 }
 
 // rowBuf holds a row's working values on the stack for types of up to
@@ -184,7 +216,7 @@ func (b *rowBuf) slices(n int) rowSlices {
 }
 
 // check validates and normalises the collected values (ValidateRow).
-func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.FieldError) {
+func (t *Type) check(ix *typeIndex, c rowSlices, unknown, dst []string) (Row, []errs.FieldError) {
 	vals, state, dates, dups := c.vals, c.state, c.dates, c.dups
 	var problems []errs.FieldError
 	for i := range t.Fields {
@@ -232,7 +264,11 @@ func (t *Type) check(ix *typeIndex, c rowSlices, unknown []string) (Row, []errs.
 
 	r := Row{ix: ix}
 	if len(problems) == 0 {
-		r.vals = make([]string, len(t.Fields))
+		if len(dst) == len(t.Fields) {
+			r.vals = dst
+		} else {
+			r.vals = make([]string, len(t.Fields))
+		}
 	}
 	for i := range t.Fields {
 		if state[i] != stOK {

@@ -67,6 +67,7 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 	dir := fs.String("dir", "", "work directory (default: a new temporary directory, removed afterwards)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
 	traceOut := fs.String("trace", "", "write an execution trace of the import to this file (go tool trace)")
+	memOut := fs.String("memprofile", "", "write an allocation profile of the import to this file (go tool pprof -sample_index=alloc_space)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func benchIngest(ctx context.Context, args []string, out, errOut io.Writer) erro
 	if err != nil {
 		return err
 	}
-	stopProfiles, err := startProfiles(*profile, *traceOut)
+	stopProfiles, err := startProfilesMem(*profile, *traceOut, *memOut)
 	if err != nil {
 		stopProfiles()
 		return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 )
@@ -9,6 +10,12 @@ import (
 // startProfiles starts a CPU profile into cpuPath and an execution trace
 // into tracePath (each when not ""); stop ends both and closes the files.
 func startProfiles(cpuPath, tracePath string) (stop func(), err error) {
+	return startProfilesMem(cpuPath, tracePath, "")
+}
+
+// startProfilesMem also records every allocation from now on and writes the
+// allocation profile into memPath when stopped (when memPath is not "").
+func startProfilesMem(cpuPath, tracePath, memPath string) (stop func(), err error) {
 	var stops []func()
 	stop = func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -36,6 +43,18 @@ func startProfiles(cpuPath, tracePath string) (stop func(), err error) {
 			return stop, err
 		}
 		stops = append(stops, func() { trace.Stop(); f.Close() })
+	}
+	if memPath != "" {
+		old := runtime.MemProfileRate
+		runtime.MemProfileRate = 64 << 10
+		stops = append(stops, func() {
+			runtime.GC()
+			if f, err := os.Create(memPath); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+			runtime.MemProfileRate = old
+		})
 	}
 	return stop, nil
 }

@@ -83,7 +83,7 @@ func (e *copyEncoder) encode(table string, cols []string, rows [][]any) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	b := append(getCopyBuf(64+len(rows)*len(cols)*24), copySignature...)
+	b := append(tableBufs.get(64+len(rows)*len(cols)*24), copySignature...)
 	for _, r := range rows {
 		if len(r) != len(cols) {
 			return nil, fmt.Errorf("copy into %s: %d values for %d columns", table, len(r), len(cols))
@@ -132,6 +132,49 @@ func appendCopyValue(b []byte, oid uint32, v any) ([]byte, error) {
 	}
 }
 
+// copyRow appends a row's fields of the types oids in order; after an
+// error it appends nothing more and i is the bad field's index.
+type copyRow struct {
+	b    []byte
+	oids []uint32
+	i    int
+	err  error
+}
+
+func (w *copyRow) text(s string) {
+	if w.err != nil {
+		return
+	}
+	if oid := w.oids[w.i]; oid != oidText && oid != oidVarchar {
+		w.err = fmt.Errorf("text for type %d", oid)
+		return
+	}
+	w.b = append(binary.BigEndian.AppendUint32(w.b, uint32(len(s))), s...)
+	w.i++
+}
+
+func (w *copyRow) int(n int64) {
+	if w.err != nil {
+		return
+	}
+	if w.b, w.err = appendCopyInt(w.b, w.oids[w.i], n); w.err == nil {
+		w.i++
+	}
+}
+
+// intIf appends n, or NULL when not ok.
+func (w *copyRow) intIf(ok bool, n int64) {
+	if w.err != nil {
+		return
+	}
+	if !ok {
+		w.b = binary.BigEndian.AppendUint32(w.b, math.MaxUint32)
+		w.i++
+		return
+	}
+	w.int(n)
+}
+
 func appendCopyBool(b []byte, oid uint32, x bool) ([]byte, error) {
 	if oid != oidBool {
 		return nil, fmt.Errorf("bool for type %d", oid)
@@ -163,28 +206,37 @@ func appendCopyInt(b []byte, oid uint32, n int64) ([]byte, error) {
 
 // An import's COPY buffers (a chunk's rows, a few MB each) are reused:
 // fresh memory of that size costs more to fault in and clear than encoding
-// into it (docs/benchmarks.md, Ingest, session 7).
-var copyBufs sync.Pool
+// into it (docs/benchmarks.md, Ingest, session 7). Each use has its own
+// pool, so that a buffer comes back to requests of about its size: a
+// pooled buffer too small for a request is dropped, not put back, so a
+// pool holds only buffers its use can take.
+type bufPool struct{ p sync.Pool }
 
-// getCopyBuf returns an empty buffer of at least capacity n.
-func getCopyBuf(n int) []byte {
-	if p, ok := copyBufs.Get().(*[]byte); ok {
-		if cap(*p) >= n {
-			return (*p)[:0]
-		}
-		copyBufs.Put(p)
+var (
+	rowBufs   bufPool // a chunk's encoded record data columns (prepare)
+	keyBufs   bufPool // a chunk's encoded record key columns (write)
+	tableBufs bufPool // other rows encoded for COPY (copyEncoder.encode)
+)
+
+// get returns an empty buffer of at least capacity n.
+func (bp *bufPool) get(n int) []byte {
+	if p, ok := bp.p.Get().(*[]byte); ok && cap(*p) >= n {
+		return (*p)[:0]
 	}
 	return make([]byte, 0, n)
 }
 
-// putCopyBuf gives back a buffer from getCopyBuf once nothing refers to it.
-func putCopyBuf(b []byte) {
+// put gives back a buffer from get once nothing refers to it.
+func (bp *bufPool) put(b []byte) {
+	if cap(b) == 0 {
+		return
+	}
 	b = b[:0]
-	copyBufs.Put(&b)
+	bp.p.Put(&b)
 }
 
 // slabPool reuses a chunk's large slices of structs (thousands of rows of
-// hundreds of bytes), for the same reason as copyBufs.
+// hundreds of bytes), for the same reason as bufPool.
 type slabPool[T any] struct{ p sync.Pool }
 
 // get returns a zeroed slice of length n.
@@ -260,7 +312,7 @@ func (in *ingester) insertOp(pre, table string, cols []string, rows [][]any, lit
 		return nil, err
 	}
 	return func() error {
-		defer putCopyBuf(data)
+		defer tableBufs.put(data)
 		return tx.copyEncoded(pre, table, cols, bytes.NewReader(data), len(rows))
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -208,6 +209,8 @@ type prepared struct {
 	err            error
 	// encoded holds the enc of the rows (PostgreSQL).
 	encoded []byte
+	// vals backs the valid rows' values (Layout.Validate), from valSlabs.
+	vals []string
 }
 
 // prepare is the pure phase of a chunk (no database): it runs on its own
@@ -220,14 +223,18 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 	lateness := map[string]int{}
 	pr.rows = rowSlabs.get(len(rows))
 	pr.ok = make([]*pendingRow, 0, len(rows))
+	nf := len(in.t.Fields)
+	pr.vals = valSlabs.get(len(rows) * nf)
+	// The rows of a file share their Columns: resolved once per chunk.
+	var lay *catalog.Layout
+	var layCols []string
 	// On PostgreSQL one buffer holds the chunk's encoded rows, given back
 	// once the writer has streamed them (write) or the planner found
 	// nothing to write (apply).
 	var enc []byte
 	var ends []int
-	var scratch []any
 	if in.copier != nil {
-		enc = getCopyBuf(len(rows) * int(max(640, in.encPerRow.Load()*9/8)))
+		enc = rowBufs.get(len(rows) * int(max(640, in.encPerRow.Load()*9/8)))
 		ends = make([]int, 0, len(rows))
 	}
 	for i, r := range rows {
@@ -239,7 +246,10 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 			keepRejected(rep, p)
 			continue
 		}
-		vr, problems := r.Validate(in.t)
+		if r.Values == nil && r.Columns != nil && (lay == nil || !sameColumns(layCols, r.Columns)) {
+			lay, layCols = in.t.Layout(r.Columns), r.Columns
+		}
+		vr, problems := r.validate(in.t, lay, pr.vals[i*nf:(i+1)*nf:(i+1)*nf])
 		if len(problems) > 0 {
 			for _, f := range problems {
 				p.reject(rep, f.Field, f.Reason)
@@ -276,13 +286,10 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 		}
 		if in.copier == nil {
 			p.data = in.recordData(p, nil)
-		} else {
-			// Encoded at once, from one scratch slice of values.
-			scratch = in.recordData(p, scratch)
+		} else { // encoded at once
 			var err error
-			var bad int
-			if enc, bad, err = appendCopyValues(enc, in.recordOIDs[len(recordKeyCols):], scratch); err != nil {
-				pr.err = fmt.Errorf("copy into records, column %s: %w", recordDataCols[bad], err)
+			if enc, err = in.appendRecordData(enc, p); err != nil {
+				pr.err = fmt.Errorf("copy into records, %w", err)
 				return pr
 			}
 			ends = append(ends, len(enc))
@@ -303,11 +310,23 @@ func (in *ingester) prepare(rows []IngestRow) *prepared {
 	return pr
 }
 
-// recordData appends to dst[:0] the values of recordDataCols for a valid
-// row: its state (published, or pending review where the department
-// reviews, or revoked when its status field says 撤销) and what follows
-// from it.
-func (in *ingester) recordData(p *pendingRow, dst []any) []any {
+// sameColumns reports whether a and b are the same slice (the Columns of
+// rows of one file), or equal.
+func sameColumns(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
+}
+
+// settle decides a valid row's state (published, or pending review where
+// the department reviews, or revoked when its status field says 撤销) and
+// what follows from it (the late flag, lateness); it returns the content
+// to store.
+func (in *ingester) settle(p *pendingRow) (content string) {
 	d := &p.draft
 	p.state = record.Published
 	if in.review {
@@ -318,26 +337,71 @@ func (in *ingester) recordData(p *pendingRow, dst []any) []any {
 	if d.Row.Status == "1" {
 		p.state = record.Revoked
 	}
+	if p.state == record.Published && p.late > 0 {
+		d.Flags = append(d.Flags, record.FlagLate)
+	}
+	if p.state != record.Published {
+		p.late = 0
+	}
+	if d.Compact != "" {
+		return d.Compact
+	}
+	return d.Content
+}
+
+// recordData appends to dst[:0] the values of recordDataCols for a valid
+// row (SQLite; appendRecordData encodes the same for PostgreSQL).
+func (in *ingester) recordData(p *pendingRow, dst []any) []any {
+	content := in.settle(p)
+	d := &p.draft
 	f := &in.fixed
 	var published, revoked any
 	switch p.state {
 	case record.Published:
 		published = f.now
-		if p.late > 0 {
-			d.Flags = append(d.Flags, record.FlagLate)
-		}
 	case record.Revoked:
 		revoked = f.now
 	}
-	if p.state != record.Published {
-		p.late = 0
-	}
-	content := d.Content
-	if d.Compact != "" {
-		content = d.Compact
-	}
 	return append(dst[:0], f.typ, f.dept, d.Row.DocNo, f.catVersion, f.nature, string(d.Severity), f.disclosure, stateValues[p.state],
 		d.DecisionDate, d.ValidTo, d.PublicityMinEnd, d.PublicityEnd, p.late, content, d.ContentHash, record.JoinFlags(d.Flags), f.batch, f.actor, f.now, published, revoked)
+}
+
+// appendRecordData appends the fields of recordDataCols for a valid row
+// in COPY's binary format, the values recordData gives, without boxing
+// each (PostgreSQL).
+func (in *ingester) appendRecordData(b []byte, p *pendingRow) ([]byte, error) {
+	content := in.settle(p)
+	d := &p.draft
+	now := micros(in.now)
+	w := copyRow{b: b, oids: in.recordOIDs[len(recordKeyCols):]}
+	w.text(in.t.Code)
+	w.text(in.o.Dept)
+	w.text(d.Row.DocNo)
+	w.int(int64(in.catVersion))
+	w.text(string(in.t.Nature))
+	w.text(string(d.Severity))
+	w.text(string(in.t.Disclosure))
+	w.text(string(p.state))
+	w.text(d.DecisionDate)
+	w.text(d.ValidTo)
+	w.text(d.PublicityMinEnd)
+	w.text(d.PublicityEnd)
+	w.int(int64(p.late))
+	w.text(content)
+	w.text(d.ContentHash)
+	w.text(record.JoinFlags(d.Flags))
+	w.int(in.rep.BatchID)
+	w.text(in.o.Actor)
+	w.int(now)
+	w.intIf(p.state == record.Published, now)
+	w.intIf(p.state == record.Revoked, now)
+	if w.err != nil {
+		return nil, fmt.Errorf("column %s: %w", recordDataCols[w.i], w.err)
+	}
+	if w.i != len(recordDataCols) {
+		return nil, fmt.Errorf("%d values for %d columns", w.i, len(recordDataCols))
+	}
+	return w.b, nil
 }
 
 // findStored looks up the chunk's subjects among those committed before
@@ -348,7 +412,7 @@ func (in *ingester) findStored(pr *prepared) error {
 		return nil
 	}
 	var codes, hashes []any
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(pr.ok))
 	for _, p := range pr.ok {
 		k := p.ref.hash
 		if k == "" {
@@ -364,7 +428,7 @@ func (in *ingester) findStored(pr *prepared) error {
 			codes = append(codes, k)
 		}
 	}
-	pr.byCode, pr.byHash = map[string]knownSubject{}, map[string]knownSubject{}
+	pr.byCode, pr.byHash = make(map[string]knownSubject, len(codes)), make(map[string]knownSubject, len(hashes))
 	if err := in.lookup(`SELECT code, id, code FROM subjects WHERE code `, codes, pr.byCode); err != nil {
 		return err
 	}
@@ -398,7 +462,7 @@ func (in *ingester) apply(pr *prepared) error {
 	in.chunkEnc, pr.encoded = pr.encoded, nil
 	err := in.store(good, pr.first, pr.last)
 	if in.chunkEnc != nil { // write did not take it
-		putCopyBuf(in.chunkEnc)
+		rowBufs.put(in.chunkEnc)
 		in.chunkEnc = nil
 	}
 	in.release(pr)
@@ -409,18 +473,20 @@ func (in *ingester) apply(pr *prepared) error {
 // took it): nothing refers to the chunk's pendingRows after apply.
 func (in *ingester) release(pr *prepared) {
 	if pr.encoded != nil {
-		putCopyBuf(pr.encoded)
+		rowBufs.put(pr.encoded)
 		pr.encoded = nil
 	}
 	rowSlabs.put(pr.rows)
-	pr.rows, pr.ok = nil, nil
+	valSlabs.put(pr.vals)
+	pr.rows, pr.ok, pr.vals = nil, nil, nil
 }
 
 // rowSlabs holds the pendingRows of chunks, subjectSlabs the new subjects
-// of a chunk (resolveSubjects).
+// of a chunk (resolveSubjects), valSlabs the values of a chunk's rows.
 var (
 	rowSlabs     slabPool[pendingRow]
 	subjectSlabs slabPool[subject.Subject]
+	valSlabs     slabPool[string]
 )
 
 // protectIDs keeps identity numbers out of stored content: the content
@@ -465,7 +531,7 @@ func keepRejected(rep *BatchReport, p *pendingRow) {
 // version, then writes the chunk.
 func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 	docs := make([]any, 0, len(good))
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(good))
 	for _, p := range good {
 		d := p.draft.Row.DocNo
 		if seen[d] {
@@ -482,7 +548,7 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		}
 		docs = append(docs, d)
 	}
-	latest := map[string]*existing{}
+	latest := make(map[string]*existing, len(good))
 	if len(docs) > 0 {
 		if err := in.read(func() error { return in.latestOf(docs, latest) }); err != nil {
 			return err
@@ -555,7 +621,9 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 	inserts := make([]insert, 0, len(good))
 	var supersede []any
 	bulk := &bulkEvents{kind: kindRecordsBulk, first: firstID}
-	var hashes []string
+	hashes := make([]string, 0, len(good))
+	// The entries of latest for the chunk's new document numbers.
+	added := make([]existing, 0, len(good))
 	nextID := firstID
 	for _, p := range good {
 		d := &p.draft
@@ -603,7 +671,8 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 			in.written[in.docHash(doc)] = struct{}{}
 		}
 		if e == nil {
-			e = &existing{}
+			added = append(added, existing{})
+			e = &added[len(added)-1]
 			latest[doc] = e
 			in.rep.Created++
 		} else {
@@ -655,16 +724,16 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		// buffers back.
 		enc := in.chunkEnc
 		in.chunkEnc = nil
-		kb := append(getCopyBuf(len(copySignature)+2+len(inserts)*64), copySignature...)
+		kb := append(keyBufs.get(len(copySignature)+2+len(inserts)*64), copySignature...)
 		ends := make([]int, len(inserts)+1)
 		ends[0] = len(kb)
 		oids := in.recordOIDs[:len(recordKeyCols)]
 		for i, x := range inserts {
 			kb = binary.BigEndian.AppendUint16(kb, uint16(len(recordCols)))
 			var err error
-			if kb, _, err = appendCopyValues(kb, oids, keys(x)); err != nil {
-				putCopyBuf(kb)
-				putCopyBuf(enc)
+			if kb, err = appendRecordKeys(kb, oids, x.id, x.p.ref.id, x.version, x.current, x.superseded, nowMicros); err != nil {
+				keyBufs.put(kb)
+				rowBufs.put(enc)
 				return fmt.Errorf("copy into records: %w", err)
 			}
 			ends[i+1] = len(kb)
@@ -677,8 +746,8 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		}
 		segs = append(segs, kb[ends[len(inserts)]:])
 		insertRecords = func() error {
-			defer putCopyBuf(enc)
-			defer putCopyBuf(kb)
+			defer rowBufs.put(enc)
+			defer keyBufs.put(kb)
 			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, &segs, len(inserts))
 		}
 	} else {
@@ -707,6 +776,28 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		return tx.emitBulk(bulk)
 	})
 	return nil
+}
+
+// appendRecordKeys appends the fields of recordKeyCols (of types oids) for
+// one record, as keys does for SQLite but without boxing each value.
+func appendRecordKeys(b []byte, oids []uint32, id, subject int64, version int, current, superseded bool, now int64) ([]byte, error) {
+	var err error
+	if b, err = appendCopyInt(b, oids[0], id); err != nil {
+		return nil, err
+	}
+	if b, err = appendCopyInt(b, oids[1], subject); err != nil {
+		return nil, err
+	}
+	if b, err = appendCopyInt(b, oids[2], int64(version)); err != nil {
+		return nil, err
+	}
+	if b, err = appendCopyBool(b, oids[3], current); err != nil {
+		return nil, err
+	}
+	if !superseded {
+		return appendCopyValue(b, oids[4], nil)
+	}
+	return appendCopyInt(b, oids[4], now)
 }
 
 func (in *ingester) outcome(p *pendingRow, result string, id int64, version int, state string) {

@@ -32,8 +32,18 @@ type IngestRow struct {
 
 // Validate validates the row as a row of type t.
 func (r IngestRow) Validate(t *catalog.Type) (catalog.Row, []errs.FieldError) {
+	return r.validate(t, nil, nil)
+}
+
+// validate is Validate given lay, the layout of the row's Columns (built
+// when nil), and dst (nil, or of length len(t.Fields)) to hold the valid
+// row's values (Layout.Validate).
+func (r IngestRow) validate(t *catalog.Type, lay *catalog.Layout, dst []string) (catalog.Row, []errs.FieldError) {
 	if r.Values == nil && r.Columns != nil {
-		return t.ValidateCells(r.Columns, r.Cells)
+		if lay == nil {
+			lay = t.Layout(r.Columns)
+		}
+		return lay.Validate(dst, r.Cells)
 	}
 	return t.ValidateRow(r.Values)
 }

@@ -165,7 +165,7 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 		}
 	}
 	var fresh []subject.Subject
-	freshIdx := map[string]int{}
+	freshIdx := make(map[string]int, len(rows))
 	type pend struct {
 		p *pendingRow
 		i int
@@ -265,11 +265,17 @@ func (in *ingester) remember(ref *subjectRef) {
 	if in.knownCode == nil {
 		in.knownCode, in.knownHash = map[string]knownSubject{}, map[string]knownSubject{}
 	}
+	// The keys are cloned: a code read from the file is a substring of its
+	// whole line, which the map would otherwise keep alive for the batch.
 	switch {
 	case ref.hash != "":
-		in.knownHash[ref.hash] = knownSubject{ref.id, ref.pubCode}
+		if _, ok := in.knownHash[ref.hash]; !ok {
+			in.knownHash[strings.Clone(ref.hash)] = knownSubject{ref.id, strings.Clone(ref.pubCode)}
+		}
 	case ref.code != "":
-		in.knownCode[ref.code] = knownSubject{ref.id, ref.pubCode}
+		if _, ok := in.knownCode[ref.code]; !ok {
+			in.knownCode[strings.Clone(ref.code)] = knownSubject{ref.id, strings.Clone(ref.pubCode)}
+		}
 	}
 }
 
