@@ -14,6 +14,9 @@ func (tx *Tx) bulkInsert(table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	if err := tx.drain(); err != nil {
+		return err
+	}
 	per := 30000 / len(cols)
 	if per > 500 {
 		per = 500

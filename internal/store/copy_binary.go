@@ -1,16 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
-	"strings"
+	"net"
 	"sync"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // An import on PostgreSQL encodes its rows in COPY's binary format on the
@@ -257,35 +252,17 @@ func (s *slabPool[T]) put(b []T) {
 	s.p.Put(&b)
 }
 
-// copyEncoded streams n rows encoded for COPY (binary format, with header
-// and trailer) from r (PostgreSQL, in a connection transaction). A statement
-// pre (or "") runs first, in the same round trip: pgx sends the rows
-// without waiting for the server, and the server, still running pre,
-// reads them once it reaches the COPY.
-func (tx *Tx) copyEncoded(pre, table string, cols []string, r io.Reader, n int) error {
-	quoted := make([]string, len(cols))
-	for i, c := range cols {
-		quoted[i] = pgx.Identifier{c}.Sanitize()
+// copyEncoded sends n rows encoded for COPY (binary format, with header
+// and trailer, as the segments data) into table, after the statement pre
+// (or "") in the same query (PostgreSQL, in a connection transaction). It
+// returns once the bytes are sent: the transaction's copyPipe checks the
+// result while the writer goes on, so data may be reused at once.
+func (tx *Tx) copyEncoded(pre, table string, cols []string, data net.Buffers, n int) error {
+	p, err := tx.pipe()
+	if err != nil {
+		return err
 	}
-	return tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy into %s: not a pgx connection", table)
-		}
-		q := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(quoted, ", ") + ") FROM STDIN (FORMAT binary)"
-		if pre != "" {
-			q = pre + "; " + q
-		}
-		// The tag is the last statement's, the COPY's.
-		tag, err := c.Conn().PgConn().CopyFrom(tx.ctx, r, q)
-		if err != nil {
-			return fmt.Errorf("copy into %s: %w", table, err)
-		}
-		if tag.RowsAffected() != int64(n) {
-			return fmt.Errorf("copy into %s: %d of %d rows", table, tag.RowsAffected(), n)
-		}
-		return nil
-	})
+	return p.send(pre, table, cols, data, n)
 }
 
 // insertOp returns the write of rows into table for the writer goroutine,
@@ -313,6 +290,6 @@ func (in *ingester) insertOp(pre, table string, cols []string, rows [][]any, lit
 	}
 	return func() error {
 		defer tableBufs.put(data)
-		return tx.copyEncoded(pre, table, cols, bytes.NewReader(data), len(rows))
+		return tx.copyEncoded(pre, table, cols, net.Buffers{data}, len(rows))
 	}, nil
 }

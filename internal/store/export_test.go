@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"net"
 	"time"
 )
 
@@ -25,3 +26,27 @@ func BlockCheckCounts(s *Store, from, to time.Time) (map[string]int64, error) {
 
 // MigrateTo applies the migrations up to version target (tests).
 func MigrateTo(s *Store, target int) (int, error) { return s.migrateTo(context.Background(), target) }
+
+// PipeCopy copies each of batches into table (columns cols) in one
+// connection transaction of s (PostgreSQL) through its COPY pipe, claiming
+// claimed[i] rows for batch i, then counts table's rows in the same
+// transaction, which waits for the COPY commands in flight (tests).
+func PipeCopy(s *Store, table string, cols []string, batches [][][]any, claimed []int) (count int64, err error) {
+	err = s.inConnTx(context.Background(), func(tx *Tx) error {
+		enc, err := tx.newCopyEncoder(table)
+		if err != nil {
+			return err
+		}
+		for i, rows := range batches {
+			data, err := enc.encode(table, cols, rows)
+			if err != nil {
+				return err
+			}
+			if err := tx.copyEncoded("", table, cols, net.Buffers{data}, claimed[i]); err != nil {
+				return err
+			}
+		}
+		return tx.queryRow("SELECT count(*) FROM " + table).Scan(&count)
+	})
+	return count, err
+}

@@ -748,7 +748,7 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		insertRecords = func() error {
 			defer rowBufs.put(enc)
 			defer keyBufs.put(kb)
-			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, &segs, len(inserts))
+			return tx.copyEncoded(tx.sequenceSQL("records", nextID-1), "records", recordCols, segs, len(inserts))
 		}
 	} else {
 		rows := make([][]any, len(inserts))

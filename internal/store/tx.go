@@ -69,6 +69,9 @@ type Tx struct {
 	// import never reads them back in between.
 	hold bool
 	held []heldRows
+	// copies streams COPY commands without waiting for each (PostgreSQL
+	// import; copy_pipe.go): drained before any other statement.
+	copies *copyPipe
 }
 
 // heldRows are rows of one table waiting for writeHeld.
@@ -95,7 +98,12 @@ func (t *Tx) insertRow(table string, cols []string, vals ...any) error {
 // run runs fn, then writes the rows it held: both transaction kinds end
 // their work here before committing.
 func (t *Tx) run(fn func(*Tx) error) error {
-	if err := fn(t); err != nil {
+	err := fn(t)
+	// A failed COPY still in flight is the cause of any later error.
+	if derr := t.drain(); derr != nil {
+		return derr
+	}
+	if err != nil {
 		return err
 	}
 	return t.writeHeld()
@@ -233,15 +241,29 @@ func (t *Tx) committed() {
 // AfterCommit runs fn once the transaction has committed.
 func (t *Tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
 
+// exec, query and queryRow first wait for the COPY commands in flight
+// (drain); after a failed one, queryRow's row reports a cancelled context
+// and Tx.run returns the COPY's error.
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if err := t.drain(); err != nil {
+		return nil, err
+	}
 	return t.db.ExecContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
 func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if err := t.drain(); err != nil {
+		return nil, err
+	}
 	return t.db.QueryContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
 func (t *Tx) queryRow(q string, args ...any) *sql.Row {
+	if err := t.drain(); err != nil {
+		ctx, cancel := context.WithCancel(t.ctx)
+		cancel()
+		return t.db.QueryRowContext(ctx, t.s.D.Rebind(q), args...)
+	}
 	return t.db.QueryRowContext(t.ctx, t.s.D.Rebind(q), args...)
 }
 
@@ -260,7 +282,7 @@ func (t *Tx) serialize() error {
 		return nil
 	}
 	if t.s.D.Name == "postgres" {
-		if _, err := t.db.ExecContext(t.ctx, "SELECT pg_advisory_xact_lock(hashtext(current_schema()))"); err != nil {
+		if _, err := t.exec("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"); err != nil {
 			return fmt.Errorf("audit lock: %w", err)
 		}
 	}
