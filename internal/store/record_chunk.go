@@ -37,7 +37,7 @@ type ingester struct {
 	// written holds the hashes of the document numbers written by this
 	// batch when no record of its department and type was stored before it
 	// (nil otherwise): only those need a version look-up.
-	written map[uint64]struct{}
+	written *hashSet
 	seed    maphash.Seed
 	// The batch runs as a pipeline (docs/architecture.md, Storage): this
 	// goroutine, the planner, decides per chunk what to write and queues
@@ -542,7 +542,7 @@ func (in *ingester) store(good []*pendingRow, firstLine, lastLine int) error {
 		// start, only a document number this batch wrote can have a
 		// version; a hash collision merely costs a look-up.
 		if in.written != nil {
-			if _, ok := in.written[in.docHash(d)]; !ok {
+			if !in.written.has(in.docHash(d)) {
 				continue
 			}
 		}
@@ -668,7 +668,7 @@ func (in *ingester) write(good []*pendingRow, latest map[string]*existing, first
 		inserts = append(inserts, insert{p: p, id: id, version: version, current: current})
 		hashes = append(hashes, d.ContentHash)
 		if in.written != nil {
-			in.written[in.docHash(doc)] = struct{}{}
+			in.written.add(in.docHash(doc))
 		}
 		if e == nil {
 			added = append(added, existing{})

@@ -305,7 +305,7 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 		var one int
 		switch err := tx.queryRow(`SELECT 1 FROM records WHERE dept = ? AND type = ? LIMIT 1`, o.Dept, t.Code).Scan(&one); {
 		case errors.Is(err, sql.ErrNoRows):
-			in.written, in.seed = map[uint64]struct{}{}, maphash.MakeSeed()
+			in.written, in.seed = &hashSet{}, maphash.MakeSeed()
 		case err != nil:
 			return err
 		}

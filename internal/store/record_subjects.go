@@ -174,17 +174,18 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 	for _, p := range rows {
 		ref := &p.ref
 		var hit knownSubject
-		found := false
+		found, known := false, false // known: already remembered
 		switch {
 		case ref.hash != "":
-			if hit, found = in.knownHash[ref.hash]; !found {
+			if hit, known = in.knownHash[ref.hash]; !known {
 				hit, found = pr.byHash[ref.hash]
 			}
 		case ref.code != "":
-			if hit, found = in.knownCode[ref.code]; !found {
+			if hit, known = in.knownCode[ref.code]; !known {
 				hit, found = pr.byCode[ref.code]
 			}
 		}
+		found = found || known
 		if !found && ref.code == "" && ref.hash == "" {
 			for _, l := range ref.legacy {
 				if hit, found = byLegacy[string(l.Kind)+"|"+l.Value]; found {
@@ -198,7 +199,9 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 		}
 		if found {
 			ref.id, ref.pubCode, ref.resolved = hit.id, hit.code, true
-			in.remember(ref)
+			if !known {
+				in.remember(ref)
+			}
 			continue
 		}
 		key := ref.code + ref.hash
@@ -246,10 +249,14 @@ func (in *ingester) resolveSubjects(pr *prepared) error {
 		}
 		in.later(write)
 	}
+	remembered := make([]bool, len(fresh))
 	for _, w := range waiting {
-		s := fresh[w.i]
+		s := &fresh[w.i]
 		w.p.ref.id, w.p.ref.pubCode, w.p.ref.resolved = s.ID, s.Code, true
-		in.remember(&w.p.ref)
+		if !remembered[w.i] {
+			remembered[w.i] = true
+			in.remember(&w.p.ref)
+		}
 	}
 	return nil
 }
@@ -260,7 +267,8 @@ type knownSubject struct {
 	code string
 }
 
-// remember keeps a resolved reference for the batch's later chunks.
+// remember keeps a resolved reference for the batch's later chunks (once
+// per subject: resolveSubjects does not call it for one it found there).
 func (in *ingester) remember(ref *subjectRef) {
 	if in.knownCode == nil {
 		in.knownCode, in.knownHash = map[string]knownSubject{}, map[string]knownSubject{}
@@ -269,13 +277,14 @@ func (in *ingester) remember(ref *subjectRef) {
 	// whole line, which the map would otherwise keep alive for the batch.
 	switch {
 	case ref.hash != "":
-		if _, ok := in.knownHash[ref.hash]; !ok {
-			in.knownHash[strings.Clone(ref.hash)] = knownSubject{ref.id, strings.Clone(ref.pubCode)}
-		}
+		in.knownHash[strings.Clone(ref.hash)] = knownSubject{ref.id, strings.Clone(ref.pubCode)}
 	case ref.code != "":
-		if _, ok := in.knownCode[ref.code]; !ok {
-			in.knownCode[strings.Clone(ref.code)] = knownSubject{ref.id, strings.Clone(ref.pubCode)}
+		code := strings.Clone(ref.code)
+		pub := code
+		if ref.pubCode != ref.code {
+			pub = strings.Clone(ref.pubCode)
 		}
+		in.knownCode[code] = knownSubject{ref.id, pub}
 	}
 }
 
