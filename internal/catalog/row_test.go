@@ -534,3 +534,21 @@ func BenchmarkValidateCellsPenalty(b *testing.B) {
 		}
 	}
 }
+
+// trim's fast path (no space at either edge) returns what the full
+// trimming would.
+func TestTrimFastPath(t *testing.T) {
+	slow := func(s string) string {
+		s = strings.TrimSpace(s)
+		if strings.HasPrefix(s, "\uFEFF") {
+			s = strings.TrimSpace(s[len("\uFEFF"):])
+		}
+		return s
+	}
+	for _, s := range []string{"", " ", "a", " a", "a ", "\ta\n", "罚款", "\u3000罚款", "罚款\u3000", "\uFEFF罚款", "\uFEFF 罚款 ",
+		"\u00a0x", "x\u0085", "\xff", "a\xff", "\xffa", "福州 市", "罚款\u2003", "\u200a甲", "x\r\n"} {
+		if got, want := trim(s), slow(s); got != want {
+			t.Errorf("trim(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

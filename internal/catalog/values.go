@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -318,6 +319,9 @@ func upperASCII(s string) string {
 
 // trim removes surrounding white space including U+3000, NBSP and BOM.
 func trim(s string) string {
+	if !spaceAtEdge(s) { // most cells: no copy of TrimSpace's slow path for non-ASCII text
+		return s
+	}
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "\uFEFF") {
 		s = strings.TrimSpace(s[len("\uFEFF"):])
@@ -345,4 +349,28 @@ func normHeader(s string) string {
 		s = strings.Join(strings.Fields(s), "")
 	}
 	return upperASCII(s)
+}
+
+// spaceAtEdge reports whether s begins or ends with white space or begins
+// with a byte order mark (what trim removes).
+func spaceAtEdge(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c < utf8.RuneSelf {
+		if asciiSpace(c) {
+			return true
+		}
+	} else if r, _ := utf8.DecodeRuneInString(s); r == '\uFEFF' || unicode.IsSpace(r) {
+		return true
+	}
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		return asciiSpace(c)
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }

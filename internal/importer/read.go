@@ -48,7 +48,16 @@ type Table struct {
 	// Mask masks identity numbers kept in the cells of the report
 	// (default: first and last four characters shown).
 	Mask func(string) string
+
+	// cells is what is left of the block the rows' cells are cut from.
+	cells []string
 }
+
+// cellBlockRows is how many rows' cells one allocation holds: a million
+// small slices cost more to allocate and collect than their contents,
+// and a block stays small enough that the rejected rows a report keeps
+// do not hold much more than themselves.
+const cellBlockRows = 64
 
 // Open detects the format (XLSX by its zip signature; old .xls refused;
 // otherwise CSV, UTF-8 with or without BOM, else GBK/GB18030), reads the
@@ -255,7 +264,12 @@ func (tb *Table) Next() (store.IngestRow, error) {
 		}
 		// The reader reuses rec: the row keeps a copy, which is also its
 		// report copy unless identity numbers must be masked there.
-		cells := append([]string(nil), rec...)
+		if len(tb.cells) < len(rec) {
+			tb.cells = make([]string, len(rec)*cellBlockRows)
+		}
+		cells := tb.cells[:len(rec):len(rec)]
+		tb.cells = tb.cells[len(rec):]
+		copy(cells, rec)
 		row := store.IngestRow{Line: tb.line, Columns: tb.Codes, Cells: cells, Raw: cells}
 		for i := range tb.idCols {
 			if i < len(cells) && cells[i] != "" {

@@ -157,14 +157,29 @@ func (w *copyRow) int(n int64) {
 	}
 }
 
+// textOrNull appends s, or NULL when s is "" (as nullStr binds it).
+func (w *copyRow) textOrNull(s string) {
+	if s == "" {
+		w.null()
+		return
+	}
+	w.text(s)
+}
+
+func (w *copyRow) null() {
+	if w.err == nil {
+		w.b = binary.BigEndian.AppendUint32(w.b, math.MaxUint32)
+		w.i++
+	}
+}
+
 // intIf appends n, or NULL when not ok.
 func (w *copyRow) intIf(ok bool, n int64) {
 	if w.err != nil {
 		return
 	}
 	if !ok {
-		w.b = binary.BigEndian.AppendUint32(w.b, math.MaxUint32)
-		w.i++
+		w.null()
 		return
 	}
 	w.int(n)

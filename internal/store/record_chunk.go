@@ -52,8 +52,9 @@ type ingester struct {
 	noSubjects bool
 	// copier encodes rows for COPY on PostgreSQL (nil on SQLite);
 	// recordOIDs are the types of recordCols.
-	copier     *copyEncoder
-	recordOIDs []uint32
+	copier      *copyEncoder
+	recordOIDs  []uint32
+	subjectOIDs []uint32 // of subjectInsertCols
 	// encPerRow is the encoded size of a row in the last chunk (workers
 	// size their buffers by it); chunkEnc is the chunk's encoded rows
 	// while the planner stores it, handed to the writer by write.

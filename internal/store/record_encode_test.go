@@ -7,6 +7,7 @@ import (
 
 	"xinyong/internal/catalog"
 	"xinyong/internal/record"
+	"xinyong/internal/subject"
 )
 
 // On PostgreSQL a record's data columns are encoded directly
@@ -69,5 +70,47 @@ func TestAppendRecordDataMatchesRecordData(t *testing.T) {
 	in.recordOIDs[len(recordKeyCols)+2] = oidInt8 // doc_no
 	if _, err := in.appendRecordData(nil, &pendingRow{}); err == nil || err.Error() != "column doc_no: text for type 20" {
 		t.Fatalf("bad column type: %v", err)
+	}
+}
+
+// New subjects are encoded for COPY directly (appendSubjects); the stream
+// equals the generic encoding of the values SQLite binds (subjectRow).
+func TestAppendSubjectsMatchesSubjectRow(t *testing.T) {
+	oids := make([]uint32, len(subjectInsertCols))
+	for i, c := range subjectInsertCols {
+		switch c {
+		case "id", "created_at", "updated_at":
+			oids[i] = oidInt8
+		case "version":
+			oids[i] = oidInt4
+		default:
+			oids[i] = oidText
+		}
+	}
+	subs := []subject.Subject{
+		{ID: 7, Code: "91350100M000100Y3X", Type: subject.TypeLegal, USCC: "91350100M000100Y3X", Name: "福州某公司", NameNorm: "福州某公司",
+			Region: "350100", LegalRep: "张三", Status: "active"},
+		{ID: 8, Code: "P1234", Type: subject.TypeNatural, IDKind: "id_card", IDHash: "h", IDEnc: "e", IDMasked: "3501**********1234",
+			Name: "李四", NameNorm: "李四", Status: "active", CodeFlag: "f", RegisteredOn: "2020-01-02", Address: "鼓楼区"},
+	}
+	const now = int64(1767225600000000)
+	e := &copyEncoder{types: map[string]map[string]uint32{"subjects": {}}}
+	for i, c := range subjectInsertCols {
+		e.types["subjects"][c] = oids[i]
+	}
+	var rows [][]any
+	for i := range subs {
+		rows = append(rows, subjectRow(&subs[i], now))
+	}
+	generic, err := e.encode("subjects", subjectInsertCols, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := appendSubjects(nil, oids, subs, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(direct, generic) {
+		t.Fatalf("direct encoding\n%q\ndiffers from the generic one\n%q", direct, generic)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -346,14 +348,18 @@ func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) 
 	tx, actor := in.tx, in.o.Actor
 	first, last := subs[0].ID, subs[len(subs)-1].ID
 	now := micros(tx.s.Now())
-	rows := make([][]any, len(subs))
+	var rows [][]any
+	if in.copier == nil {
+		rows = make([][]any, len(subs))
+	}
 	var legacy [][]any
 	codes := make([]string, len(subs))
 	bulk := &bulkEvents{kind: kindSubjectsBulk, first: first, kinds: []byte(strings.Repeat("S", len(subs))), subjects: make([]int64, len(subs)), codes: codes}
 	for i := range subs {
 		s := &subs[i]
-		rows[i] = []any{s.ID, s.Code, string(s.Type), nullStr(s.USCC), s.CodeFlag, nullStr(string(s.IDKind)), nullStr(s.IDHash), nullStr(s.IDEnc), nullStr(s.IDMasked),
-			s.Name, s.NameNorm, s.Region, s.LegalRep, s.RegisteredOn, s.Address, s.Status, 1, now, now}
+		if rows != nil {
+			rows[i] = subjectRow(s, now)
+		}
 		for _, l := range s.LegacyIDs {
 			legacy = append(legacy, []any{string(l.Kind), l.Value, s.ID, now})
 		}
@@ -361,7 +367,13 @@ func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) 
 	}
 	ev := audit.Event{Actor: actor, Action: "subject.bulk_create", Object: fmt.Sprintf("subjects:%d-%d", first, last),
 		After: codes, Detail: fmt.Sprintf("导入时新建 %d 个主体", len(subs))}
-	insertSubjects, err := in.insertOp(tx.sequenceSQL("subjects", last), "subjects", subjectInsertCols, rows, subjectInline)
+	var insertSubjects func() error
+	var err error
+	if in.copier == nil {
+		insertSubjects, err = in.insertOp(tx.sequenceSQL("subjects", last), "subjects", subjectInsertCols, rows, subjectInline)
+	} else {
+		insertSubjects, err = in.copySubjects(tx.sequenceSQL("subjects", last), subs, now)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -381,6 +393,69 @@ func (in *ingester) subjectWrites(subs []subject.Subject) (func() error, error) 
 		}
 		return tx.emitBulk(bulk)
 	}, nil
+}
+
+// subjectRow is the values of subjectInsertCols for a new subject.
+func subjectRow(s *subject.Subject, now int64) []any {
+	return []any{s.ID, s.Code, string(s.Type), nullStr(s.USCC), s.CodeFlag, nullStr(string(s.IDKind)), nullStr(s.IDHash), nullStr(s.IDEnc), nullStr(s.IDMasked),
+		s.Name, s.NameNorm, s.Region, s.LegalRep, s.RegisteredOn, s.Address, s.Status, 1, now, now}
+}
+
+// copySubjects encodes new subjects for COPY (the values subjectRow gives,
+// without boxing each) and returns their write behind the statement pre.
+func (in *ingester) copySubjects(pre string, subs []subject.Subject, now int64) (func() error, error) {
+	if in.subjectOIDs == nil {
+		var err error
+		if in.subjectOIDs, err = in.copier.oids("subjects", subjectInsertCols); err != nil {
+			return nil, err
+		}
+	}
+	data, err := appendSubjects(tableBufs.get(len(subs)*256), in.subjectOIDs, subs, now)
+	if err != nil {
+		tableBufs.put(data)
+		return nil, err
+	}
+	tx := in.tx
+	return func() error {
+		defer tableBufs.put(data)
+		return tx.copyEncoded(pre, "subjects", subjectInsertCols, net.Buffers{data}, len(subs))
+	}, nil
+}
+
+// appendSubjects appends a binary COPY stream of subs (columns
+// subjectInsertCols of types oids).
+func appendSubjects(b []byte, oids []uint32, subs []subject.Subject, now int64) ([]byte, error) {
+	w := copyRow{b: append(b, copySignature...), oids: oids}
+	for i := range subs {
+		s := &subs[i]
+		w.i, w.b = 0, binary.BigEndian.AppendUint16(w.b, uint16(len(subjectInsertCols)))
+		w.int(s.ID)
+		w.text(s.Code)
+		w.text(string(s.Type))
+		w.textOrNull(s.USCC)
+		w.text(s.CodeFlag)
+		w.textOrNull(string(s.IDKind))
+		w.textOrNull(s.IDHash)
+		w.textOrNull(s.IDEnc)
+		w.textOrNull(s.IDMasked)
+		w.text(s.Name)
+		w.text(s.NameNorm)
+		w.text(s.Region)
+		w.text(s.LegalRep)
+		w.text(s.RegisteredOn)
+		w.text(s.Address)
+		w.text(s.Status)
+		w.int(1)
+		w.int(now)
+		w.int(now)
+		if w.err != nil {
+			return w.b, fmt.Errorf("copy into subjects, column %s: %w", subjectInsertCols[w.i], w.err)
+		}
+		if w.i != len(subjectInsertCols) {
+			return w.b, fmt.Errorf("copy into subjects: %d values for %d columns", w.i, len(subjectInsertCols))
+		}
+	}
+	return binary.BigEndian.AppendUint16(w.b, 0xffff), nil
 }
 
 var subjectInsertCols = []string{"id", "code", "type", "uscc", "code_flag", "id_kind", "id_hash", "id_enc", "id_masked", "name", "name_norm", "region", "legal_rep", "registered_on", "address", "status", "version", "created_at", "updated_at"}
