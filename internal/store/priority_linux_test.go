@@ -23,11 +23,23 @@ func TestBackgroundLowersOnlyItsThread(t *testing.T) {
 	defer runtime.UnlockOSThread()
 	before := niceOfThread(t)
 	got := make(chan int)
-	go func() {
-		background()
-		got <- niceOfThread(t)
-	}()
-	if n := <-got; n != min(before+backgroundNice, 19) {
+	n := -100
+	for i := 0; i < 100 && n == -100; i++ {
+		go func() {
+			// background leaves the main thread alone (it cannot end);
+			// try again when the goroutine happened to start there.
+			runtime.LockOSThread()
+			if syscall.Gettid() == syscall.Getpid() {
+				runtime.UnlockOSThread()
+				got <- -100
+				return
+			}
+			background()
+			got <- niceOfThread(t)
+		}()
+		n = <-got
+	}
+	if n != min(before+backgroundNice, 19) {
 		t.Errorf("background thread nice %d, want %d", n, min(before+backgroundNice, 19))
 	}
 	if n := niceOfThread(t); n != before {

@@ -411,7 +411,15 @@ func (s *Store) Ingest(ctx context.Context, src RowReader, o IngestOptions) (*Ba
 			}
 			planned <- nil
 		}()
+		chunksWritten := 0
 		for st := range steps {
+			if st.rows > 0 && tx.s.D.Name == "sqlite" {
+				// A batch of more than one chunk (a file) gets a spare P
+				// for the SQLite writer, which runs in this process.
+				if chunksWritten++; chunksWritten == 2 {
+					defer boostProcs()()
+				}
+			}
 			err := st.run()
 			if st.done != nil {
 				st.done <- err
