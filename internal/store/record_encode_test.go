@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,19 +19,8 @@ func TestAppendRecordDataMatchesRecordData(t *testing.T) {
 	if !ok {
 		t.Fatal("no penalty type")
 	}
-	oids := make([]uint32, len(recordCols))
-	for i, c := range recordCols {
-		switch c {
-		case "id", "subject_id", "superseded_at", "batch_id", "received_at", "published_at", "revoked_at":
-			oids[i] = oidInt8
-		case "version", "catalog_version", "late_days":
-			oids[i] = oidInt4
-		case "is_current":
-			oids[i] = oidBool
-		default:
-			oids[i] = oidText
-		}
-	}
+	oids := testOIDs(recordCols, []string{"id", "subject_id", "superseded_at", "batch_id", "received_at", "published_at", "revoked_at"},
+		[]string{"version", "catalog_version", "late_days"}, []string{"is_current"})
 	for _, c := range []struct {
 		name   string
 		review bool
@@ -76,17 +66,7 @@ func TestAppendRecordDataMatchesRecordData(t *testing.T) {
 // New subjects are encoded for COPY directly (appendSubjects); the stream
 // equals the generic encoding of the values SQLite binds (subjectRow).
 func TestAppendSubjectsMatchesSubjectRow(t *testing.T) {
-	oids := make([]uint32, len(subjectInsertCols))
-	for i, c := range subjectInsertCols {
-		switch c {
-		case "id", "created_at", "updated_at":
-			oids[i] = oidInt8
-		case "version":
-			oids[i] = oidInt4
-		default:
-			oids[i] = oidText
-		}
-	}
+	oids := testOIDs(subjectInsertCols, []string{"id", "created_at", "updated_at"}, []string{"version"}, nil)
 	subs := []subject.Subject{
 		{ID: 7, Code: "91350100M000100Y3X", Type: subject.TypeLegal, USCC: "91350100M000100Y3X", Name: "福州某公司", NameNorm: "福州某公司",
 			Region: "350100", LegalRep: "张三", Status: "active"},
@@ -113,4 +93,23 @@ func TestAppendSubjectsMatchesSubjectRow(t *testing.T) {
 	if !bytes.Equal(direct, generic) {
 		t.Fatalf("direct encoding\n%q\ndiffers from the generic one\n%q", direct, generic)
 	}
+}
+
+// testOIDs gives cols their COPY types: int8, int4 and bool as listed, text
+// otherwise (the columns' types in the PostgreSQL schema).
+func testOIDs(cols, int8s, int4s, bools []string) []uint32 {
+	oids := make([]uint32, len(cols))
+	for i, c := range cols {
+		switch {
+		case slices.Contains(int8s, c):
+			oids[i] = oidInt8
+		case slices.Contains(int4s, c):
+			oids[i] = oidInt4
+		case slices.Contains(bools, c):
+			oids[i] = oidBool
+		default:
+			oids[i] = oidText
+		}
+	}
+	return oids
 }
